@@ -1,0 +1,98 @@
+import Application
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// The one place where errors become HTTP responses.
+///
+/// Every failure leaves as `{"error":{"code","message"}}` with the status its kind implies;
+/// anything unexpected is logged with the request id and answered with a generic 500, never
+/// with its internals (PHP bug §10 #6).
+public struct JSONErrorMiddleware: RouterMiddleware {
+    public typealias Context = AppRequestContext
+
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as ServiceError {
+            return Self.response(for: error, requestID: context.requestID)
+        } catch let error as any HTTPResponseError {
+            let serviceError = Self.serviceError(forStatus: error.status)
+            var response = Self.response(for: serviceError, status: error.status, requestID: context.requestID)
+            if let headers = (error as? HTTPError)?.headers {
+                for field in headers where field.name != .contentType && field.name != .contentLength {
+                    response.headers.append(field)
+                }
+            }
+            return response
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            context.logger.error("unhandled error", metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
+            return Self.response(
+                for: ServiceError(.internalFailure, code: "internal", message: "internal error; see the service log for request \(context.requestID)"),
+                requestID: context.requestID
+            )
+        }
+    }
+
+    static func serviceError(forStatus status: HTTPResponse.Status) -> ServiceError {
+        switch status.code {
+        case 400: ServiceError(.invalidInput, code: "http.bad_request", message: "malformed request")
+        case 401: ServiceError(.unauthenticated, code: "auth.required", message: "authentication required")
+        case 404: ServiceError(.notFound, code: "http.not_found", message: "no such resource")
+        case 405: ServiceError(.methodNotAllowed, code: "http.method_not_allowed", message: "method not allowed")
+        case 413: ServiceError(.invalidInput, code: "http.body_too_large", message: "request body too large")
+        default: ServiceError(.internalFailure, code: "http.\(status.code)", message: status.reasonPhrase)
+        }
+    }
+
+    public static func status(for kind: ServiceError.Kind) -> HTTPResponse.Status {
+        switch kind {
+        case .invalidInput: .badRequest
+        case .unauthenticated: .unauthorized
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .methodNotAllowed: .methodNotAllowed
+        case .conflict: .conflict
+        case .tooManyRequests: .tooManyRequests
+        case .unavailable: .serviceUnavailable
+        case .internalFailure: .internalServerError
+        }
+    }
+
+    public static func response(for error: ServiceError, status: HTTPResponse.Status? = nil, requestID: String, extra: [String: String] = [:]) -> Response {
+        var object: [String: Any] = ["error": ["code": error.code, "message": error.message]]
+        for (key, value) in extra { object[key] = value }
+        return JSONBody.response(object, status: status ?? Self.status(for: error.kind), requestID: requestID)
+    }
+}
+
+/// JSON helpers shared by handlers: compact UTF-8 output with `application/json`.
+public enum JSONBody {
+    public static func response(_ object: Any, status: HTTPResponse.Status = .ok, requestID: String = "") -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return response(data: data, status: status)
+    }
+
+    public static func response<T: Encodable>(encoding value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return response(data: try encoder.encode(value), status: status)
+    }
+
+    static func response(data: Data, status: HTTPResponse.Status) -> Response {
+        var buffer = ByteBuffer()
+        buffer.writeBytes(data)
+        buffer.writeString("\n")
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: buffer)
+        )
+    }
+}

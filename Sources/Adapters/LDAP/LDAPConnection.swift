@@ -1,0 +1,263 @@
+import CLDAP
+import Domain
+import Foundation
+
+/// One libldap handle, owned by an actor that runs on its own serial queue.
+///
+/// libldap handles must not be used by two threads at once and every `_s` call blocks; running
+/// the actor on a dedicated queue keeps the blocking off Swift's cooperative pool. All isolated
+/// methods are synchronous, so each runs start to finish on that queue.
+actor LDAPConnection {
+    private let executor: QueueExecutor
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    // Only isolated methods and deinit (which runs last) touch the handle.
+    private nonisolated(unsafe) let ld: OpaquePointer
+    private let operationTimeout: Duration
+    /// Set after an error that leaves the handle unusable; the pool then discards the connection.
+    private(set) var isBroken = false
+
+    init(url: String, connectTimeout: Duration, operationTimeout: Duration) throws(LDAPResultError) {
+        var handle: OpaquePointer?
+        let rc = ldap_initialize(&handle, url)
+        guard rc == LDAP_SUCCESS, let handle else {
+            throw LDAPResultError(code: rc, diagnostic: "bad LDAP URL", operation: "initialize")
+        }
+        ld = handle
+        self.operationTimeout = operationTimeout
+        executor = QueueExecutor(label: "ldap-connection")
+        _ = cldap_set_option_int(ld, LDAP_OPT_PROTOCOL_VERSION, LDAP_VERSION3)
+        _ = cldap_set_option_bool(ld, LDAP_OPT_REFERRALS, 0)
+        _ = cldap_set_option_bool(ld, LDAP_OPT_RESTART, 1)
+        _ = cldap_set_option_timeval(ld, LDAP_OPT_NETWORK_TIMEOUT, connectTimeout.milliseconds)
+        _ = cldap_set_option_timeval(ld, LDAP_OPT_TIMEOUT, operationTimeout.milliseconds)
+    }
+
+    deinit {
+        ldap_unbind_ext_s(ld, nil, nil)
+    }
+
+    /// Simple bind (RFC 4513). An empty password is refused here: servers may treat it as an
+    /// unauthenticated bind and answer success.
+    func bind(dn: String, password: String) throws(LDAPResultError) {
+        guard !password.isEmpty else {
+            throw LDAPResultError(code: LDAP_INVALID_CREDENTIALS, diagnostic: "empty password", operation: "bind")
+        }
+        var bytes = Array(password.utf8)
+        let rc = bytes.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            var credential = berval(bv_len: ber_len_t(buffer.count), bv_val: UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self))
+            return ldap_sasl_bind_s(ld, dn, cldap_sasl_simple(), &credential, nil, nil, nil)
+        }
+        try check(rc, "bind")
+    }
+
+    /// One page of a search. With `pageSize` > 0 the RFC 2696 control is sent and `cursor`
+    /// carries the server's cookie to the next call on this same connection.
+    func searchPage(
+        base: String, scope: LDAPScope, filter: String, attributes: [String],
+        pageSize: Int, cursor previous: PageCursor
+    ) throws(LDAPResultError) -> (entries: [DirectoryEntry], cursor: PageCursor) {
+        var cursor = previous
+        var control: UnsafeMutablePointer<LDAPControl>?
+        if pageSize > 0 {
+            // libldap copies the cookie into the control, so a temporary buffer is enough.
+            let cookie = UnsafeMutablePointer<CChar>.allocate(capacity: max(cursor.cookie.count, 1))
+            defer { cookie.deallocate() }
+            for (index, byte) in cursor.cookie.enumerated() { cookie[index] = CChar(bitPattern: byte) }
+            var value = berval(bv_len: ber_len_t(cursor.cookie.count), bv_val: cursor.cookie.isEmpty ? nil : cookie)
+            try check(ldap_create_page_control(ld, ber_int_t(pageSize), &value, 1, &control), "search")
+        }
+        defer { if let control { ldap_control_free(control) } }
+        cursor.started = true
+
+        var timeout = timeval(tv_sec: Int(operationTimeout.milliseconds / 1000), tv_usec: Int(operationTimeout.milliseconds % 1000) * 1000)
+        let attributeList = CStringArray(attributes)
+        let controls = UnsafeMutablePointer<UnsafeMutablePointer<LDAPControl>?>.allocate(capacity: 2)
+        controls[0] = control
+        controls[1] = nil
+        defer { controls.deallocate() }
+        var result: OpaquePointer?
+        let rc = ldap_search_ext_s(ld, base, scope.raw, filter, attributeList.pointer, 0, control == nil ? nil : controls, nil, &timeout, 0, &result)
+        defer { if let result { ldap_msgfree(result) } }
+        if rc != LDAP_SUCCESS {
+            throw failure(rc, "search", detail: rc == LDAP_NO_SUCH_OBJECT ? base : nil)
+        }
+        guard let result else { return ([], PageCursor(cookie: [], started: true)) }
+        let entries = readEntries(result)
+        cursor.cookie = pageSize > 0 ? try nextCookie(result) : []
+        return (entries, cursor)
+    }
+
+    func modify(dn: String, _ modifications: [LDAPModification]) throws(LDAPResultError) {
+        let rc = withLDAPMods(modifications.map { ($0.operation.raw, $0.attribute, $0.values) }) { mods in
+            ldap_modify_ext_s(ld, dn, mods, nil, nil)
+        }
+        if rc != LDAP_SUCCESS { throw failure(rc, "modify", detail: rc == LDAP_NO_SUCH_OBJECT ? dn : nil) }
+    }
+
+    func add(dn: String, attributes: [(String, [[UInt8]])]) throws(LDAPResultError) {
+        let rc = withLDAPMods(attributes.map { (LDAP_MOD_ADD, $0.0, $0.1) }) { mods in
+            ldap_add_ext_s(ld, dn, mods, nil, nil)
+        }
+        if rc != LDAP_SUCCESS { throw failure(rc, "add", detail: rc == LDAP_ALREADY_EXISTS || rc == LDAP_NO_SUCH_OBJECT ? dn : nil) }
+    }
+
+    func delete(dn: String) throws(LDAPResultError) {
+        let rc = ldap_delete_ext_s(ld, dn, nil, nil)
+        if rc != LDAP_SUCCESS { throw failure(rc, "delete", detail: rc == LDAP_NO_SUCH_OBJECT ? dn : nil) }
+    }
+
+    // MARK: - result handling
+
+    private func check(_ rc: Int32, _ operation: String) throws(LDAPResultError) {
+        if rc != LDAP_SUCCESS { throw failure(rc, operation, detail: nil) }
+    }
+
+    private func failure(_ rc: Int32, _ operation: String, detail: String?) -> LDAPResultError {
+        let error = LDAPResultError(code: rc, diagnostic: detail ?? diagnosticMessage(), operation: operation)
+        if error.breaksConnection { isBroken = true }
+        return error
+    }
+
+    private func diagnosticMessage() -> String {
+        var message: UnsafeMutablePointer<CChar>?
+        guard ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &message) == LDAP_SUCCESS, let message else { return "" }
+        defer { ldap_memfree(message) }
+        return String(cString: message)
+    }
+
+    private func readEntries(_ result: OpaquePointer) -> [DirectoryEntry] {
+        var entries: [DirectoryEntry] = []
+        var current = ldap_first_entry(ld, result)
+        while let entry = current {
+            var dn = ""
+            if let raw = ldap_get_dn(ld, entry) {
+                dn = String(cString: raw)
+                ldap_memfree(raw)
+            }
+            var attributes: [String: [[UInt8]]] = [:]
+            var ber: OpaquePointer?
+            var name = ldap_first_attribute(ld, entry, &ber)
+            while let attribute = name {
+                var values: [[UInt8]] = []
+                if let list = ldap_get_values_len(ld, entry, attribute) {
+                    var index = 0
+                    while let value = list[index] {
+                        let length = Int(value.pointee.bv_len)
+                        values.append(length == 0 ? [] : Array(UnsafeRawBufferPointer(start: value.pointee.bv_val, count: length)))
+                        index += 1
+                    }
+                    ldap_value_free_len(list)
+                }
+                attributes[String(cString: attribute), default: []].append(contentsOf: values)
+                ldap_memfree(attribute)
+                name = ldap_next_attribute(ld, entry, ber)
+            }
+            if let ber { ber_free(ber, 0) }
+            entries.append(DirectoryEntry(dn: dn, attributes: attributes))
+            current = ldap_next_entry(ld, entry)
+        }
+        return entries
+    }
+
+    private func nextCookie(_ result: OpaquePointer) throws(LDAPResultError) -> [UInt8] {
+        var code: Int32 = 0
+        var serverControls: UnsafeMutablePointer<UnsafeMutablePointer<LDAPControl>?>?
+        let rc = ldap_parse_result(ld, result, &code, nil, nil, nil, &serverControls, 0)
+        try check(rc, "search")
+        defer { if let serverControls { ldap_controls_free(serverControls) } }
+        guard let serverControls, let response = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, serverControls, nil) else {
+            return []
+        }
+        var estimate: ber_int_t = 0
+        var cookie = berval(bv_len: 0, bv_val: nil)
+        try check(ldap_parse_pageresponse_control(ld, response, &estimate, &cookie), "search")
+        defer { if cookie.bv_val != nil { ber_memfree(cookie.bv_val) } }
+        guard cookie.bv_len > 0, let bytes = cookie.bv_val else { return [] }
+        return Array(UnsafeRawBufferPointer(start: bytes, count: Int(cookie.bv_len)))
+    }
+}
+
+extension LDAPModification.Operation {
+    var raw: Int32 {
+        switch self {
+        case .add: LDAP_MOD_ADD
+        case .delete: LDAP_MOD_DELETE
+        case .replace: LDAP_MOD_REPLACE
+        }
+    }
+}
+
+extension Duration {
+    var milliseconds: Int {
+        let (seconds, attoseconds) = components
+        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+    }
+}
+
+/// A NULL-terminated `char **` copy of a list of strings, freed with its owner; nil for an
+/// empty list, which libldap reads as "all user attributes".
+private final class CStringArray {
+    let pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+    private let count: Int
+
+    init(_ strings: [String]) {
+        count = strings.count
+        guard !strings.isEmpty else { pointer = nil; return }
+        let array = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: strings.count + 1)
+        for (index, string) in strings.enumerated() { array[index] = strdup(string) }
+        array[strings.count] = nil
+        pointer = array
+    }
+
+    deinit {
+        guard let pointer else { return }
+        for index in 0..<count { free(pointer[index]) }
+        pointer.deallocate()
+    }
+}
+
+/// Builds the NULL-terminated `LDAPMod **` libldap wants (binary values, LDAP_MOD_BVALUES),
+/// calls `body`, then frees everything.
+private func withLDAPMods<R>(_ mods: [(Int32, String, [[UInt8]])], _ body: (UnsafeMutablePointer<UnsafeMutablePointer<LDAPMod>?>) -> R) -> R {
+    let array = UnsafeMutablePointer<UnsafeMutablePointer<LDAPMod>?>.allocate(capacity: mods.count + 1)
+    for (index, (operation, attribute, values)) in mods.enumerated() {
+        var valueArray: UnsafeMutablePointer<UnsafeMutablePointer<berval>?>?
+        if !values.isEmpty {
+            let list = UnsafeMutablePointer<UnsafeMutablePointer<berval>?>.allocate(capacity: values.count + 1)
+            for (position, value) in values.enumerated() {
+                let bytes = UnsafeMutablePointer<CChar>.allocate(capacity: max(value.count, 1))
+                value.withUnsafeBytes { source in
+                    if let base = source.baseAddress { UnsafeMutableRawPointer(bytes).copyMemory(from: base, byteCount: value.count) }
+                }
+                let item = UnsafeMutablePointer<berval>.allocate(capacity: 1)
+                item.initialize(to: berval(bv_len: ber_len_t(value.count), bv_val: bytes))
+                list[position] = item
+            }
+            list[values.count] = nil
+            valueArray = list
+        }
+        let mod = UnsafeMutablePointer<LDAPMod>.allocate(capacity: 1)
+        mod.initialize(to: LDAPMod(mod_op: operation | LDAP_MOD_BVALUES, mod_type: strdup(attribute), mod_vals: .init(modv_bvals: valueArray)))
+        array[index] = mod
+    }
+    array[mods.count] = nil
+    defer {
+        for index in 0..<mods.count {
+            guard let mod = array[index] else { continue }
+            free(mod.pointee.mod_type)
+            if let list = mod.pointee.mod_vals.modv_bvals {
+                var position = 0
+                while let item = list[position] {
+                    item.pointee.bv_val.deallocate()
+                    item.deallocate()
+                    position += 1
+                }
+                list.deallocate()
+            }
+            mod.deallocate()
+        }
+        array.deallocate()
+    }
+    return body(array)
+}

@@ -1,0 +1,87 @@
+import Application
+import CLDAP
+
+public enum LDAPScope: Sendable {
+    case base, oneLevel, subtree
+
+    var raw: Int32 {
+        switch self {
+        case .base: LDAP_SCOPE_BASE
+        case .oneLevel: LDAP_SCOPE_ONELEVEL
+        case .subtree: LDAP_SCOPE_SUBTREE
+        }
+    }
+}
+
+/// One change of an LDAP modify. Values are bytes because some FD attributes are OctetString.
+public struct LDAPModification: Sendable, Equatable {
+    public enum Operation: Sendable, Equatable { case add, delete, replace }
+
+    public let operation: Operation
+    public let attribute: String
+    public let values: [[UInt8]]
+
+    public init(_ operation: Operation, _ attribute: String, values: [[UInt8]]) {
+        self.operation = operation
+        self.attribute = attribute
+        self.values = values
+    }
+
+    public static func replace(_ attribute: String, _ values: [String]) -> LDAPModification {
+        LDAPModification(.replace, attribute, values: values.map { Array($0.utf8) })
+    }
+
+    public static func add(_ attribute: String, _ values: [String]) -> LDAPModification {
+        LDAPModification(.add, attribute, values: values.map { Array($0.utf8) })
+    }
+
+    /// Deletes the given values, or the whole attribute when `values` is empty.
+    public static func delete(_ attribute: String, _ values: [String] = []) -> LDAPModification {
+        LDAPModification(.delete, attribute, values: values.map { Array($0.utf8) })
+    }
+}
+
+/// The state of a paged search (RFC 2696) between two pages: the server's opaque cookie.
+struct PageCursor: Sendable {
+    var cookie: [UInt8] = []
+    var started = false
+    var isFinished: Bool { started && cookie.isEmpty }
+}
+
+/// An LDAP result code with the server's diagnostic, as the C library reported it.
+struct LDAPResultError: Error, Sendable {
+    let code: Int32
+    let diagnostic: String
+    let operation: String
+
+    var directoryError: DirectoryError {
+        let text = diagnostic.isEmpty ? "\(operation): \(Self.describe(code))" : "\(operation): \(Self.describe(code)) (\(diagnostic))"
+        switch code {
+        case LDAP_SERVER_DOWN, LDAP_CONNECT_ERROR, LDAP_UNAVAILABLE, LDAP_BUSY, LDAP_LOCAL_ERROR:
+            return .unavailable(text)
+        case LDAP_TIMEOUT, LDAP_TIMELIMIT_EXCEEDED:
+            return .timeout(text)
+        case LDAP_NO_SUCH_OBJECT:
+            return .noSuchObject(dn: diagnostic)
+        case LDAP_ALREADY_EXISTS:
+            return .alreadyExists(dn: diagnostic)
+        case LDAP_INVALID_CREDENTIALS:
+            return .invalidCredentials
+        case 16...21, 50, 53, 64...69, 71:
+            // attribute, access, naming and object-class problems: the request was refused.
+            return .rejected(code: Int(code), message: text)
+        default:
+            return .other(code: Int(code), message: text)
+        }
+    }
+
+    /// Whether the connection that produced this error must be thrown away.
+    var breaksConnection: Bool {
+        code == LDAP_SERVER_DOWN || code == LDAP_CONNECT_ERROR || code == LDAP_TIMEOUT || code == LDAP_LOCAL_ERROR
+    }
+
+    static func describe(_ code: Int32) -> String {
+        guard let text = ldap_err2string(code) else { return "LDAP error \(code)" }
+        return "\(String(cString: text)) (\(code))"
+    }
+}

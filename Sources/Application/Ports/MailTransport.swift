@@ -1,0 +1,78 @@
+import Foundation
+
+/// One message to one recipient, as the SMTP adapter sends it.
+public struct OutgoingMail: Sendable, Equatable {
+    public struct Attachment: Sendable, Equatable {
+        public let fileName: String
+        public let contentType: String
+        public let content: [UInt8]
+
+        public init(fileName: String, contentType: String, content: [UInt8]) {
+            self.fileName = fileName
+            self.contentType = contentType
+            self.content = content
+        }
+    }
+
+    public var from: String
+    /// The `To:` address; the message goes to it alone.
+    public var recipient: String
+    /// Envelope-only recipients: never written in a header.
+    public var bcc: [String]
+    public var subject: String
+    public var body: String
+    /// Adds `Disposition-Notification-To:` (read receipt) when set.
+    public var readReceiptTo: String?
+    public var attachments: [Attachment]
+    /// Stable across attempts at the same delivery, so a receiver can spot a duplicate.
+    public var messageID: String
+    public var date: Date
+
+    public init(
+        from: String, recipient: String, bcc: [String] = [], subject: String, body: String,
+        readReceiptTo: String? = nil, attachments: [Attachment] = [], messageID: String, date: Date
+    ) {
+        self.from = from
+        self.recipient = recipient
+        self.bcc = bcc
+        self.subject = subject
+        self.body = body
+        self.readReceiptTo = readReceiptTo
+        self.attachments = attachments
+        self.messageID = messageID
+        self.date = date
+    }
+}
+
+/// Why a message was not accepted.
+public enum MailError: Error, Sendable, Equatable {
+    /// 5xx: the server will not take this message; retrying will not help.
+    case rejected(String)
+    /// 4xx: try again later.
+    case deferred(String)
+    /// The server could not be reached, or the connection broke: try again later.
+    case connection(String)
+    /// An address is not a valid mailbox; nothing was sent.
+    case invalidAddress(String)
+
+    public var isTransient: Bool {
+        switch self {
+        case .deferred, .connection: true
+        case .rejected, .invalidAddress: false
+        }
+    }
+
+    /// Short, human-readable, one line: fit for `fdTasksGranularStatus`.
+    public var summary: String {
+        switch self {
+        case .rejected(let text), .deferred(let text), .connection(let text): text
+        case .invalidAddress(let address): "invalid address: \(address)"
+        }
+    }
+}
+
+/// Sends mail over SMTP.
+public protocol MailTransport: Sendable {
+    /// Sends one message; returns when the server accepted it (250 after DATA).
+    func send(_ mail: OutgoingMail) async throws(MailError)
+}

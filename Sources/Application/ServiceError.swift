@@ -1,0 +1,30 @@
+/// The one error type that crosses from the use cases to the edges (HTTP, CLI).
+///
+/// `code` is a stable slug clients can switch on; `kind` decides the HTTP status in exactly one
+/// place (the HTTP adapter). Messages are for people and never carry stack traces, server paths
+/// or secrets.
+public struct ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        case invalidInput
+        case unauthenticated
+        case forbidden
+        case notFound
+        case methodNotAllowed
+        case conflict
+        case tooManyRequests
+        case unavailable
+        case internalFailure
+    }
+
+    public let kind: Kind
+    public let code: String
+    public let message: String
+
+    public init(_ kind: Kind, code: String, message: String) {
+        self.kind = kind
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code): \(message)" }
+}

@@ -1,0 +1,72 @@
+/// Reads the PHP orchestrator's `orchestrator.conf`: a dotenv file of `KEY=value` lines.
+///
+/// Accepted: blank lines, `#` comments, an optional `export ` prefix, unquoted values (a ` #`
+/// starts a trailing comment), 'single-quoted' values taken literally, and "double-quoted" values
+/// with `\n`, `\t`, `\"` and `\\` escapes.
+enum DotEnv {
+    struct SyntaxError: Error, Equatable {
+        let line: Int
+        let reason: String
+    }
+
+    static func parse(_ text: String) throws(SyntaxError) -> [String: String] {
+        var values: [String: String] = [:]
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var line = Substring(rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine)
+            line = line.drop { $0 == " " || $0 == "\t" }
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.hasPrefix("export ") { line = line.dropFirst("export ".count).drop { $0 == " " } }
+            guard let equals = line.firstIndex(of: "=") else {
+                throw SyntaxError(line: index + 1, reason: "expected KEY=value")
+            }
+            let key = line[..<equals].trimmingCharacters(in: " \t")
+            guard !key.isEmpty, key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+                throw SyntaxError(line: index + 1, reason: "invalid key")
+            }
+            values[key] = try value(line[line.index(after: equals)...], line: index + 1)
+        }
+        return values
+    }
+
+    private static func value(_ raw: Substring, line: Int) throws(SyntaxError) -> String {
+        let text = raw.drop { $0 == " " || $0 == "\t" }
+        if text.hasPrefix("'") {
+            guard let end = text.dropFirst().firstIndex(of: "'") else { throw SyntaxError(line: line, reason: "unterminated quote") }
+            return String(text[text.index(after: text.startIndex)..<end])
+        }
+        if text.hasPrefix("\"") {
+            var out = ""
+            var escaped = false
+            for character in text.dropFirst() {
+                if escaped {
+                    switch character {
+                    case "n": out.append("\n")
+                    case "t": out.append("\t")
+                    default: out.append(character)
+                    }
+                    escaped = false
+                } else if character == "\\" {
+                    escaped = true
+                } else if character == "\"" {
+                    return out
+                } else {
+                    out.append(character)
+                }
+            }
+            throw SyntaxError(line: line, reason: "unterminated quote")
+        }
+        var unquoted = Substring(text)
+        if let comment = unquoted.range(of: " #") { unquoted = unquoted[..<comment.lowerBound] }
+        return unquoted.trimmingCharacters(in: " \t")
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters(in set: String) -> String {
+        let characters = Set(set)
+        var slice = Substring(self)
+        while let first = slice.first, characters.contains(first) { slice = slice.dropFirst() }
+        while let last = slice.last, characters.contains(last) { slice = slice.dropLast() }
+        return String(slice)
+    }
+}

@@ -1,0 +1,199 @@
+import Domain
+import Foundation
+
+/// Everything the service reads at start, validated once. The keys are those of the PHP
+/// orchestrator's `orchestrator.conf`, plus a few new ones (ORCHESTRATOR_*, DATABASE_URL, LDAP_POOL_SIZE…).
+struct Settings: Sendable {
+    struct LDAP: Sendable {
+        var url: String
+        var base: String
+        var adminDN: String
+        var password: String
+        var dsaBase: String
+        var poolSize: Int
+        var timeout: Duration
+    }
+
+    struct Mail: Sendable {
+        enum Security: String, Sendable { case none, ssl, tls }
+        var host: String
+        var port: Int
+        var authenticate: Bool
+        var user: String?
+        var password: String?
+        var security: Security
+        /// On unless MAIL_SEC_VERIFY is exactly FALSE (PHP disabled verification by default, §10 #11).
+        var verifyCertificates: Bool
+        var caFile: String?
+    }
+
+    struct FusionDirectoryAPI: Sendable {
+        var url: URL
+        var login: String
+        var password: String
+    }
+
+    enum Database: Sendable {
+        case postgres(url: String)
+        case embedded(directory: String)
+    }
+
+    var ldap: LDAP
+    var secretKey: [UInt8]
+    var tokenExpiry: Int
+    var refreshExpiry: Int
+    var mail: Mail
+    var fusionDirectory: FusionDirectoryAPI?
+    var listenHost: String
+    var listenPort: Int
+    var database: Database
+    var logLevel: String
+    var logFormat: String
+}
+
+struct ConfigurationError: Error, CustomStringConvertible, Equatable {
+    let key: String
+    let reason: String
+    var description: String { "configuration error: \(key): \(reason)" }
+}
+
+extension Settings {
+    static let defaultConfigFile = "/etc/fusiondirectory-orchestrator/orchestrator.conf"
+
+    /// Merges the environment with the dotenv file (the file wins, as in PHP) and validates.
+    /// `configFile` nil means the default path, used only when it exists.
+    static func load(environment: [String: String], configFile: String?) throws(ConfigurationError) -> Settings {
+        var values = environment
+        let path = configFile ?? (FileManager.default.fileExists(atPath: defaultConfigFile) ? defaultConfigFile : nil)
+        if let path {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ConfigurationError(key: "--config", reason: "cannot read \(path)")
+            }
+            do {
+                for (key, value) in try DotEnv.parse(String(decoding: data, as: UTF8.self)) { values[key] = value }
+            } catch {
+                throw ConfigurationError(key: "--config", reason: "\(path) line \(error.line): \(error.reason)")
+            }
+        }
+        return try Settings(values: values)
+    }
+
+    init(values: [String: String]) throws(ConfigurationError) {
+        let read = Reader(values: values)
+        ldap = LDAP(
+            url: try read.ldapURL("FD_LDAP_MASTER_URL"),
+            base: try read.dn("LDAP_BASE"),
+            adminDN: try read.dn("LDAP_ADMIN"),
+            password: try read.required("LDAP_PWD"),
+            dsaBase: try read.dn("LDAP_OU_DSA"),
+            poolSize: try read.integer("LDAP_POOL_SIZE", default: 4, range: 1...64),
+            timeout: .seconds(try read.integer("LDAP_TIMEOUT", default: 5, range: 1...300))
+        )
+        let secret = try read.required("SECRET_KEY")
+        guard secret.utf8.count >= 32 else {
+            throw ConfigurationError(key: "SECRET_KEY", reason: "must be at least 32 bytes (got \(secret.utf8.count))")
+        }
+        secretKey = Array(secret.utf8)
+        tokenExpiry = try read.integer("TOKEN_EXPIRY", default: 300, range: 10...86_400)
+        refreshExpiry = try read.integer("REFRESH_EXPIRY", default: 432_000, range: 60...31_536_000)
+
+        let security = try read.optional("MAIL_SEC").map { value throws(ConfigurationError) -> Mail.Security in
+            guard let parsed = Mail.Security(rawValue: value.lowercased()) else {
+                throw ConfigurationError(key: "MAIL_SEC", reason: "must be ssl, tls or empty (got \(value))")
+            }
+            return parsed
+        } ?? Mail.Security.none
+        let authenticate = try read.boolean("MAIL_AUTH", default: false)
+        mail = Mail(
+            host: try read.required("MAIL_HOST"),
+            port: try read.integer("MAIL_PORT", default: 25, range: 1...65_535),
+            authenticate: authenticate,
+            user: authenticate ? try read.required("MAIL_USER") : read.optional("MAIL_USER"),
+            password: authenticate ? try read.required("MAIL_PASS") : read.optional("MAIL_PASS"),
+            security: security,
+            verifyCertificates: try read.boolean("MAIL_SEC_VERIFY", default: true),
+            caFile: read.optional("MAIL_CA_FILE")
+        )
+
+        if let api = read.optional("FUSION_DIRECTORY_API_URL") {
+            guard let url = URL(string: api), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false else {
+                throw ConfigurationError(key: "FUSION_DIRECTORY_API_URL", reason: "must be an http(s) URL (got \(api))")
+            }
+            fusionDirectory = FusionDirectoryAPI(url: url, login: try read.required("WEB_LOGIN"), password: try read.required("WEB_PASS"))
+        } else {
+            fusionDirectory = nil
+        }
+
+        let listen = read.optional("ORCHESTRATOR_LISTEN") ?? "127.0.0.1:8080"
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65_535).contains(port) else {
+            throw ConfigurationError(key: "ORCHESTRATOR_LISTEN", reason: "must be host:port (got \(listen))")
+        }
+        listenHost = String(listen[..<colon]).trimmingCharacters(in: "[]")
+        listenPort = port
+
+        if let url = read.optional("DATABASE_URL") {
+            guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
+                  components.host?.isEmpty == false else {
+                throw ConfigurationError(key: "DATABASE_URL", reason: "must be a postgres:// URL")
+            }
+            database = .postgres(url: url)
+        } else {
+            database = .embedded(directory: read.optional("ORCHESTRATOR_STATE_DIR") ?? "/var/lib/fusiondirectory-orchestrator")
+        }
+        logLevel = read.optional("LOG_LEVEL") ?? "info"
+        logFormat = read.optional("LOG_FORMAT") ?? "json"
+        guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
+            throw ConfigurationError(key: "LOG_LEVEL", reason: "unknown level \(logLevel)")
+        }
+    }
+}
+
+private struct Reader {
+    let values: [String: String]
+
+    func optional(_ key: String) -> String? {
+        guard let value = values[key], !value.isEmpty else { return nil }
+        return value
+    }
+
+    func required(_ key: String) throws(ConfigurationError) -> String {
+        guard let value = optional(key) else { throw ConfigurationError(key: key, reason: "missing") }
+        return value
+    }
+
+    func integer(_ key: String, default fallback: Int, range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+        guard let text = optional(key) else { return fallback }
+        guard let value = Int(text), range.contains(value) else {
+            throw ConfigurationError(key: key, reason: "must be an integer in \(range.lowerBound)...\(range.upperBound) (got \(text))")
+        }
+        return value
+    }
+
+    /// FD writes booleans as TRUE/FALSE; accept any case here, reject anything else.
+    func boolean(_ key: String, default fallback: Bool) throws(ConfigurationError) -> Bool {
+        guard let text = optional(key) else { return fallback }
+        switch text.uppercased() {
+        case "TRUE": return true
+        case "FALSE": return false
+        default: throw ConfigurationError(key: key, reason: "must be TRUE or FALSE (got \(text))")
+        }
+    }
+
+    func dn(_ key: String) throws(ConfigurationError) -> String {
+        let text = try required(key)
+        do {
+            return try DistinguishedName(parsing: text).description
+        } catch {
+            throw ConfigurationError(key: key, reason: "not a valid DN (\(error.message))")
+        }
+    }
+
+    func ldapURL(_ key: String) throws(ConfigurationError) -> String {
+        let text = try required(key)
+        guard let components = URLComponents(string: text), ["ldap", "ldaps", "ldapi"].contains(components.scheme?.lowercased() ?? ""),
+              components.scheme?.lowercased() == "ldapi" || components.host?.isEmpty == false else {
+            throw ConfigurationError(key: key, reason: "must be an ldap://, ldaps:// or ldapi:// URL (got \(text))")
+        }
+        return text
+    }
+}

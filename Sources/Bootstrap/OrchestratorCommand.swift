@@ -1,0 +1,104 @@
+import Adapters
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+@main
+struct OrchestratorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fusiondirectory-orchestrator",
+        abstract: "Runs FusionDirectory workflow tasks stored in LDAP, behind a JWT-protected REST API.",
+        subcommands: [Serve.self, Migrate.self, CheckConfig.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+struct ConfigOptions: ParsableArguments {
+    @Option(name: .long, help: "dotenv configuration file (default: \(Settings.defaultConfigFile) when it exists); its values override the environment")
+    var config: String?
+
+    /// Loads and validates the configuration, or ends the process with one line naming the key.
+    func settings() -> Settings {
+        do {
+            return try Settings.load(environment: ProcessInfo.processInfo.environment, configFile: config)
+        } catch {
+            FileHandle.standardError.write(Data("\(error.description)\n".utf8))
+            Foundation.exit(78)  // EX_CONFIG
+        }
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the REST API.")
+
+    @OptionGroup var options: ConfigOptions
+
+    func run() async throws {
+        let settings = options.settings()
+        let logger = LogSetup.makeLogger(settings: settings)
+        if settings.mail.security != .none, !settings.mail.verifyCertificates {
+            logger.warning("MAIL_SEC_VERIFY is FALSE: SMTP TLS certificates are NOT verified")
+        }
+        let store = try Composition.store(settings, logger: logger)
+        let app = Composition.makeApplication(settings: settings, store: store, logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [app],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        logger.info("starting", metadata: ["listen": "\(settings.listenHost):\(settings.listenPort)", "ldap": "\(settings.ldap.url)"])
+        try await group.run()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending migrations of the state store and exit (serve also applies them at start).")
+
+    @OptionGroup var options: ConfigOptions
+
+    func run() async throws {
+        let settings = options.settings()
+        let logger = LogSetup.makeLogger(settings: settings)
+        let store = try Composition.store(settings, logger: logger)
+        switch store {
+        case .postgres(let database):
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { await database.client.run() }
+                try await database.migrate()
+                print("migrations applied: \(try await database.appliedMigrations())")
+                group.cancelAll()
+            }
+        case .embedded(let database):
+            try await database.open()
+            print("migrations applied: \(try await database.appliedMigrations()) (\(database.path))")
+        }
+    }
+}
+
+struct CheckConfig: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "check-config", abstract: "Validate the configuration and exit.")
+
+    @OptionGroup var options: ConfigOptions
+
+    func run() async throws {
+        let settings = options.settings()
+        print("configuration ok: LDAP \(settings.ldap.url), base \(settings.ldap.base), listen \(settings.listenHost):\(settings.listenPort)")
+    }
+}
+
+enum LogSetup {
+    static func makeLogger(settings: Settings) -> Logger {
+        let level = Logger.Level(rawValue: settings.logLevel) ?? .info
+        let json = settings.logFormat == "json"
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "orchestrator")
+        logger.logLevel = level
+        return logger
+    }
+}
