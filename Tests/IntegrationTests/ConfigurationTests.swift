@@ -1,0 +1,98 @@
+@testable import Bootstrap
+import Foundation
+import Testing
+
+/// The configuration keys of the PHP orchestrator's orchestrator.conf, validated at start.
+struct ConfigurationTests {
+    let valid: [String: String] = [
+        "FD_LDAP_MASTER_URL": "ldap://127.0.0.1:389", "LDAP_BASE": "dc=example,dc=org",
+        "LDAP_ADMIN": "cn=admin,dc=example,dc=org", "LDAP_PWD": "secret", "LDAP_OU_DSA": "ou=dsa,dc=example,dc=org",
+        "SECRET_KEY": String(repeating: "k", count: 32), "MAIL_HOST": "localhost", "MAIL_PORT": "25",
+    ]
+
+    func values(_ changes: [String: String?]) -> [String: String] {
+        var values = valid
+        for (key, value) in changes { values[key] = value }
+        return values
+    }
+
+    @Test func aCompleteConfigurationLoadsWithDefaults() throws {
+        let settings = try Settings(values: valid)
+        #expect(settings.tokenExpiry == 300)
+        #expect(settings.refreshExpiry == 432_000)
+        #expect(settings.listenHost == "127.0.0.1" && settings.listenPort == 8080)
+        #expect(settings.mail.verifyCertificates)
+        guard case .embedded = settings.database else { Issue.record("expected the embedded store"); return }
+    }
+
+    @Test(arguments: ["FD_LDAP_MASTER_URL", "LDAP_BASE", "LDAP_ADMIN", "LDAP_PWD", "LDAP_OU_DSA", "SECRET_KEY", "MAIL_HOST"])
+    func aMissingKeyIsNamed(key: String) {
+        #expect(throws: ConfigurationError(key: key, reason: "missing")) { try Settings(values: values([key: nil])) }
+    }
+
+    @Test(arguments: [
+        ("SECRET_KEY", "too-short", "must be at least 32 bytes (got 9)"),
+        ("FD_LDAP_MASTER_URL", "http://x", "must be an ldap://, ldaps:// or ldapi:// URL (got http://x)"),
+        ("MAIL_PORT", "70000", "must be an integer in 1...65535 (got 70000)"),
+        ("MAIL_SEC", "starttls", "must be ssl, tls or empty (got starttls)"),
+        ("MAIL_SEC_VERIFY", "yes", "must be TRUE or FALSE (got yes)"),
+        ("TOKEN_EXPIRY", "soon", "must be an integer in 10...86400 (got soon)"),
+        ("DATABASE_URL", "mysql://x/y", "must be a postgres:// URL"),
+        ("ORCHESTRATOR_LISTEN", "8080", "must be host:port (got 8080)"),
+    ])
+    func badValuesAreRejectedWithAReason(key: String, value: String, reason: String) {
+        #expect(throws: ConfigurationError(key: key, reason: reason)) { try Settings(values: values([key: value])) }
+    }
+
+    @Test func aBadDNIsRejected() {
+        #expect { try Settings(values: values(["LDAP_BASE": "dc=example,,"])) } throws: { ($0 as? ConfigurationError)?.key == "LDAP_BASE" }
+    }
+
+    @Test func certificateVerificationIsOffOnlyWhenExplicitlyFalse() throws {
+        #expect(try Settings(values: values(["MAIL_SEC_VERIFY": "FALSE"])).mail.verifyCertificates == false)
+        #expect(try Settings(values: values(["MAIL_SEC_VERIFY": "TRUE"])).mail.verifyCertificates)
+    }
+
+    @Test func smtpAuthenticationNeedsUserAndPassword() {
+        #expect(throws: ConfigurationError(key: "MAIL_USER", reason: "missing")) { try Settings(values: values(["MAIL_AUTH": "TRUE"])) }
+    }
+
+    @Test func theDotenvFileWinsOverTheEnvironment() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("orchestrator-\(UUID()).conf")
+        try """
+        # PHP orchestrator.conf style
+        export LDAP_BASE="dc=example,dc=org"
+        LDAP_PWD='p#ss word'
+        MAIL_HOST=mail.example.org # trailing comment
+        TOKEN_EXPIRY=600
+        """.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let settings = try Settings.load(environment: values(["TOKEN_EXPIRY": "900", "MAIL_HOST": "env-host"]), configFile: file.path)
+        #expect(settings.tokenExpiry == 600)
+        #expect(settings.mail.host == "mail.example.org")
+        #expect(settings.ldap.password == "p#ss word")
+    }
+
+    @Test func aMalformedDotenvLineIsReportedWithItsNumber() throws {
+        #expect(throws: DotEnv.SyntaxError(line: 2, reason: "expected KEY=value")) { try DotEnv.parse("A=1\nnot a pair\n") }
+        #expect(try DotEnv.parse("Q=\"a\\\"b\\nc\"") == ["Q": "a\"b\nc"])
+    }
+
+    /// The real executable stops with one line naming the key and a non-zero status.
+    @Test func theExecutableRefusesToStartOnABadKey() throws {
+        let executable = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("fusiondirectory-orchestrator")
+        #expect(FileManager.default.isExecutableFile(atPath: executable.path), "build the executable first: \(executable.path)")
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["serve"]
+        process.environment = values(["SECRET_KEY": "short"]).merging(["PATH": "/usr/bin:/bin"]) { $1 }
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        let output = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 78)
+        #expect(output == "configuration error: SECRET_KEY: must be at least 32 bytes (got 5)\n")
+    }
+}

@@ -1,0 +1,101 @@
+@testable import Adapters
+import Application
+import Foundation
+import Testing
+
+extension LiveServices {
+    /// The libcurl SMTP adapter against the real aiosmtpd sink; the received MIME is parsed back.
+    @Suite struct CurlMailTransportTests {
+        let services = TestServices.shared
+
+        func settings(_ security: SMTPSettings.Security = .none, authenticate: Bool = false) throws -> SMTPSettings {
+            let port: String
+            switch security {
+            case .none: port = try services.require("ORCH_TEST_SMTP_PORT", for: "the SMTP sink")
+            case .startTLS: port = try services.require("ORCH_TEST_SMTP_STARTTLS_PORT", for: "the SMTP sink")
+            case .implicitTLS: port = try services.require("ORCH_TEST_SMTP_TLS_PORT", for: "the SMTP sink")
+            }
+            return SMTPSettings(
+                host: security == .none ? try services.require("ORCH_TEST_SMTP_HOST", for: "the SMTP sink") : "localhost",
+                port: Int(port)!, security: security, verifyCertificates: true,
+                caFile: security == .none ? nil : try services.require("ORCH_TEST_SMTP_CA", for: "the SMTP sink"),
+                user: authenticate ? try services.require("ORCH_TEST_SMTP_USER", for: "the SMTP sink") : nil,
+                password: authenticate ? try services.require("ORCH_TEST_SMTP_PASS", for: "the SMTP sink") : nil,
+                connectTimeout: .seconds(5), messageTimeout: .seconds(20)
+            )
+        }
+
+        func mail(to recipient: String, id: String = UUID().uuidString) -> OutgoingMail {
+            OutgoingMail(
+                from: "orchestrator@example.org", recipient: recipient, bcc: ["audit@example.org"],
+                subject: "Réunion d'équipe — ordre du jour", body: "Bonjour,\nligne deux\n\n-- \nSignature",
+                readReceiptTo: "orchestrator@example.org",
+                attachments: [.init(fileName: "charter.txt", contentType: "text/plain", content: Array("charte\n".utf8))],
+                messageID: "\(id)@orchestrator.test", date: Date(timeIntervalSince1970: 1_795_345_828)
+            )
+        }
+
+        @Test func aMessageArrivesWithItsHeadersAndParts() async throws {
+            let sink = try SMTPSink(services: services)
+            let recipient = "alice-\(UUID().uuidString.prefix(8))@example.org"
+            try await CurlMailTransport(settings: settings()).send(mail(to: recipient, id: "fixed-id"))
+            let message = try #require(try sink.messages(to: recipient).first)
+            #expect(message.envelopeTo.sorted() == ["audit@example.org", recipient].sorted())
+            #expect(message.header("To") == "<\(recipient)>")
+            #expect(message.header("From") == "<orchestrator@example.org>")
+            #expect(message.header("Bcc") == nil)
+            #expect(message.header("Message-ID") == "<fixed-id@orchestrator.test>")
+            #expect(message.header("Disposition-Notification-To") == "<orchestrator@example.org>")
+            #expect(message.header("Date") == "Sun, 22 Nov 2026 03:50:28 +0000")
+            #expect(message.decodedSubject == "Réunion d'équipe — ordre du jour")
+            #expect(message.raw.contains("Content-Type: multipart/mixed"))
+            #expect(message.raw.contains("filename=\"charter.txt\""))
+        }
+
+        @Test func oneConnectionServesConsecutiveMessages() async throws {
+            let transport = CurlMailTransport(settings: try settings())
+            for index in 0..<5 { try await transport.send(mail(to: "reuse-\(index)@example.org")) }
+            #expect(await transport.connectionsOpened() == 1)
+        }
+
+        @Test func startTLSAndImplicitTLSWithAuthenticationDeliver() async throws {
+            let sink = try SMTPSink(services: services)
+            for security in [SMTPSettings.Security.startTLS, .implicitTLS] {
+                let recipient = "tls-\(UUID().uuidString.prefix(8))@example.org"
+                try await CurlMailTransport(settings: settings(security, authenticate: true)).send(mail(to: recipient))
+                #expect(try sink.messages(to: recipient).count == 1, "\(security)")
+            }
+        }
+
+        @Test func aPermanentRejectionCarriesTheServerReply() async throws {
+            await #expect(throws: MailError.rejected("550 5.1.1 <reject550-x@example.org>: user unknown")) {
+                try await CurlMailTransport(settings: settings()).send(mail(to: "reject550-x@example.org"))
+            }
+        }
+
+        @Test func aTemporaryFailureIsTransient() async throws {
+            await #expect {
+                try await CurlMailTransport(settings: settings()).send(mail(to: "defer451-x@example.org"))
+            } throws: { error in
+                guard let error = error as? MailError, case .deferred(let text) = error else { return false }
+                return error.isTransient && text.hasPrefix("451")
+            }
+        }
+
+        @Test func anUnreachableServerIsAConnectionFailure() async throws {
+            await #expect {
+                try await CurlMailTransport(settings: SMTPSettings(host: "127.0.0.1", port: 1, connectTimeout: .seconds(2))).send(mail(to: "x@example.org"))
+            } throws: { error in
+                guard let error = error as? MailError, case .connection = error else { return false }
+                return true
+            }
+        }
+
+        @Test(arguments: ["", "no-at-sign", "a b@example.org", "x@example.org>\r\nRCPT TO:<evil@example.org", "a@b", "<a@example.org>"])
+        func invalidAddressesAreRefusedBeforeAnythingIsSent(address: String) async throws {
+            await #expect(throws: MailError.invalidAddress(address)) {
+                try await CurlMailTransport(settings: settings()).send(mail(to: address))
+            }
+        }
+    }
+}

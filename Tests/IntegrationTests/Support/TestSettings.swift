@@ -1,0 +1,25 @@
+@testable import Bootstrap
+
+extension TestServices {
+    /// A complete, valid configuration pointing at the harness services.
+    func settingsValues(_ overrides: [String: String] = [:]) throws -> [String: String] {
+        var values = [
+            "FD_LDAP_MASTER_URL": try ldapURL,
+            "LDAP_BASE": try ldapBase,
+            "LDAP_ADMIN": try ldapAdmin,
+            "LDAP_PWD": try ldapPassword,
+            "LDAP_OU_DSA": "ou=dsa,\(try ldapBase)",
+            "SECRET_KEY": "integration-tests-secret-key-0123456789",
+            "MAIL_HOST": values["ORCH_TEST_SMTP_HOST"] ?? "127.0.0.1",
+            "MAIL_PORT": values["ORCH_TEST_SMTP_PORT"] ?? "25",
+            "LDAP_TIMEOUT": "2",
+            "ORCHESTRATOR_LISTEN": "127.0.0.1:0",
+        ]
+        for (key, value) in overrides { values[key] = value }
+        return values
+    }
+
+    func settings(_ overrides: [String: String] = [:]) throws -> Settings {
+        try Settings(values: settingsValues(overrides))
+    }
+}
