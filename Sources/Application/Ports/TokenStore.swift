@@ -1,0 +1,41 @@
+import Foundation
+
+/// What happened when a refresh token was presented for rotation.
+public enum RotationOutcome: Sendable, Equatable {
+    /// The token was fresh: it is now marked used and the next token is stored in its family.
+    case rotated(familyID: String, subject: String)
+    /// The token had already been used: its whole family is now revoked (a stolen token was
+    /// replayed, or a client raced itself).
+    case reuseDetected(familyID: String, subject: String)
+    /// Unknown, expired, or belonging to a revoked family: nothing changed.
+    case invalid
+}
+
+/// Persistence of refresh tokens and their families. Tokens are stored only as hashes.
+///
+/// A family is the chain of refresh tokens issued from one login; revoking it kills every
+/// refresh token of the chain and, through the revocation cache, every access token minted from it.
+public protocol TokenStore: Sendable {
+    /// Starts a family with its first refresh token.
+    func startFamily(familyID: String, subject: String, tokenHash: String, expiresAt: Date, now: Date) async throws
+    /// Atomically marks `presentedHash` used and, if it was fresh, stores `nextHash` in the same
+    /// family (its parent being `presentedHash`). Of any number of concurrent calls with the
+    /// same hash, exactly one gets `.rotated`; a call on an already-used token revokes the family.
+    func rotate(presentedHash: String, nextHash: String, nextExpiresAt: Date, now: Date) async throws -> RotationOutcome
+    /// Revokes the family the token belongs to; returns its id, nil for an unknown token.
+    func revokeFamily(ofToken tokenHash: String, now: Date) async throws -> String?
+    /// Families revoked at or after `since` (feeds the revocation cache of every replica).
+    func revokedFamilies(since: Date) async throws -> [RevokedFamily]
+    /// Deletes tokens and families whose expiry is before `now`; returns how many rows went.
+    func purgeExpired(now: Date) async throws -> Int
+}
+
+public struct RevokedFamily: Sendable, Equatable {
+    public let familyID: String
+    public let revokedAt: Date
+
+    public init(familyID: String, revokedAt: Date) {
+        self.familyID = familyID
+        self.revokedAt = revokedAt
+    }
+}
