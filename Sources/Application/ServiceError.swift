@@ -19,11 +19,14 @@ public struct ServiceError: Error, Sendable, Equatable, CustomStringConvertible 
     public let kind: Kind
     public let code: String
     public let message: String
+    /// For `.tooManyRequests` and `.unavailable`: when the client may try again.
+    public var retryAfterSeconds: Int?
 
-    public init(_ kind: Kind, code: String, message: String) {
+    public init(_ kind: Kind, code: String, message: String, retryAfterSeconds: Int? = nil) {
         self.kind = kind
         self.code = code
         self.message = message
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     public var description: String { "\(code): \(message)" }

@@ -9,8 +9,12 @@ public struct AppRequestContext: RequestContext {
     /// The authenticated principal, once an authenticator accepted the request.
     public var principal: String?
 
+    /// The peer's IP address as the socket saw it ("unknown" in router-only tests).
+    public let clientAddress: String
+
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
     /// Request bodies of this service are small JSON documents.

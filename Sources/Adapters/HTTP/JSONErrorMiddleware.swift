@@ -18,7 +18,22 @@ public struct JSONErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as ServiceError {
-            return Self.response(for: error, requestID: context.requestID)
+            var response = Self.response(for: error, requestID: context.requestID)
+            if let seconds = error.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
+            if error.kind == .unauthenticated {
+                // RFC 6750 §3: tell the client which scheme, and whether its token was the problem.
+                response.headers[.wwwAuthenticate] = error.code == ServiceError.missingBearer.code
+                    ? "Bearer realm=\"fusiondirectory-orchestrator\""
+                    : "Bearer realm=\"fusiondirectory-orchestrator\", error=\"invalid_token\""
+            }
+            return response
+        } catch HTTPRouteError.methodNotAllowed(let allow) {
+            var response = Self.response(
+                for: ServiceError(.methodNotAllowed, code: "http.method_not_allowed", message: "method not allowed; use \(allow)"),
+                requestID: context.requestID
+            )
+            response.headers[.allow] = allow
+            return response
         } catch let error as any HTTPResponseError {
             let serviceError = Self.serviceError(forStatus: error.status)
             var response = Self.response(for: serviceError, status: error.status, requestID: context.requestID)
@@ -65,7 +80,8 @@ public struct JSONErrorMiddleware: RouterMiddleware {
     }
 
     public static func response(for error: ServiceError, status: HTTPResponse.Status? = nil, requestID: String, extra: [String: String] = [:]) -> Response {
-        var object: [String: Any] = ["error": ["code": error.code, "message": error.message]]
+        // `message` at the top level is what the PHP orchestrator answered and its client prints.
+        var object: [String: Any] = ["message": error.message, "error": ["code": error.code, "message": error.message]]
         for (key, value) in extra { object[key] = value }
         return JSONBody.response(object, status: status ?? Self.status(for: error.kind), requestID: requestID)
     }

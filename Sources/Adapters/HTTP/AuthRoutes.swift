@@ -1,0 +1,54 @@
+import Application
+import Hummingbird
+
+/// `POST /api/login`, `/api/refresh`, `/api/logout` with the PHP orchestrator's bodies, plus
+/// `GET /api/session` (who the bearer is), the smallest protected route.
+public struct AuthRoutes: Sendable {
+    private let login: LogIn
+    private let refresh: RefreshSession
+    private let logout: LogOut
+
+    public init(auth: AuthDependencies) {
+        login = LogIn(auth)
+        refresh = RefreshSession(auth)
+        logout = LogOut(auth)
+    }
+
+    public func register(on router: Router<AppRequestContext>) {
+        router.api("/login", .post) { request, context in
+            let body = try await JSONRequest.object(request, context: context)
+            // Fields must be JSON strings: a number or null is "missing" (PHP bug §10 #15 gave a 500).
+            guard let username = body?["username"] as? String, let password = body?["password"] as? String else {
+                throw ServiceError.missingCredentials
+            }
+            let pair = try await login(username: username, password: password, context: context.security)
+            return try Self.tokens(pair)
+        }
+        router.api("/refresh", .post) { request, context in
+            guard let token = try await JSONRequest.object(request, context: context)?["token"] as? String else {
+                throw ServiceError.missingToken
+            }
+            return try Self.tokens(try await refresh(refreshToken: token, context: context.security))
+        }
+        router.api("/logout", .post) { request, context in
+            guard let token = try await JSONRequest.object(request, context: context)?["token"] as? String else {
+                throw ServiceError.missingToken
+            }
+            try await logout(refreshToken: token, context: context.security)
+            return JSONBody.response(["message": "logged out"])
+        }
+    }
+
+    static func tokens(_ pair: TokenPair) throws -> Response {
+        JSONBody.response([
+            "access_token": pair.accessToken,
+            "refresh_token": pair.refreshToken,
+            "token_type": "Bearer",
+            "expires_in": pair.expiresIn,
+        ])
+    }
+}
+
+extension AppRequestContext {
+    var security: SecurityContext { SecurityContext(requestID: requestID, clientIP: clientAddress) }
+}
