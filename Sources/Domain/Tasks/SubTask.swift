@@ -1,0 +1,111 @@
+import Foundation
+
+/// A sub-task (`objectClass: fdTasksGranular`): one unit of work FD created for a main task
+/// (spec §1.1, §4). Built by `init(entry:)`, which never throws and lists what it could not
+/// read in `problems`.
+public struct SubTask: Sendable, Equatable {
+    /// The DN as read.
+    public let dn: String
+    /// The DN parsed; nil (with a problem) if the text is not a valid DN.
+    public let distinguishedName: DistinguishedName?
+    /// cn (MUST), `<main cn>-SubTask-<microtime>`; not meant to be parsed.
+    public let cn: String?
+    /// fdTasksGranularMaster (MUST): DN of the main task.
+    public let master: String?
+    /// Nil when fdTasksGranularType is missing or not one of the five exact strings.
+    public let kind: TaskKind?
+    /// fdTasksGranularType as read.
+    public let type: String?
+    /// fdTasksGranularSchedule (MUST), wall clock of fdTimezone.
+    public let schedule: LocalDateTime?
+    /// fdTasksGranularStatus (MUST). A missing status reads as an empty failure text,
+    /// so the sub-task is never due.
+    public let status: SubTaskStatus
+    /// fdTasksGranularMail: recipient addresses (Mail).
+    public let recipients: [String]
+    /// fdTasksGranularMailFrom: the sender (Mail); the first value.
+    public let mailFrom: String?
+    /// fdTasksGranularMailBCC: every value (PHP used only the first, spec §10 #17).
+    public let bcc: [String]
+    /// fdTasksGranularRef: template cn (Mail) or audit-event DNs (Notifications).
+    public let refs: [String]
+    /// fdTasksGranularDN: the target user DN, or `auditRetentionTask` (Audit).
+    public let targetDN: String?
+    /// fdTasksGranularHelper: days of the reminder call (Reminder).
+    public let helperDays: Int?
+    public let problems: [String]
+
+    public init(entry: DirectoryEntry) {
+        var reader = EntryReader(entry)
+        dn = entry.dn
+        distinguishedName = reader.distinguishedName()
+        cn = reader.single("cn", required: true)
+        master = reader.single("fdTasksGranularMaster", required: true)
+        type = reader.single("fdTasksGranularType", required: true)
+        kind = type.flatMap(TaskKind.init(granularType:))
+        if let type, kind == nil {
+            reader.report(
+                DomainError.invalidValue(
+                    attribute: "fdTasksGranularType", value: type,
+                    reason: "not one of \(TaskKind.allCases.map { "\"\($0.granularType)\"" }.joined(separator: ", ")) (case-sensitive)"
+                ),
+                attribute: "fdTasksGranularType"
+            )
+        }
+        schedule = reader.parsed("fdTasksGranularSchedule", required: true) { value throws(DomainError) in
+            try LocalDateTime(fdSchedule: value, attribute: "fdTasksGranularSchedule")
+        }
+        status = SubTaskStatus(ldapValue: reader.single("fdTasksGranularStatus", required: true) ?? "")
+        recipients = reader.list("fdTasksGranularMail")
+        mailFrom = reader.single("fdTasksGranularMailFrom")
+        bcc = reader.list("fdTasksGranularMailBCC")
+        refs = reader.list("fdTasksGranularRef")
+        targetDN = reader.single("fdTasksGranularDN")
+        helperDays = reader.dayCount("fdTasksGranularHelper")
+        problems = reader.problems
+    }
+
+    /// Due when scheduled, the schedule is readable, and it is strictly before `now` in
+    /// `zone` (spec §3.1, §7: FD and PHP use strict `<`). An unreadable schedule is never due.
+    public func isDue(at now: Date, in zone: TimeZone) -> Bool {
+        guard status == .scheduled, let schedule else { return false }
+        return schedule.instant(in: zone) < now
+    }
+}
+
+/// How many sub-tasks are in each state, and how many of the scheduled ones are due.
+public struct SubTaskCounts: Sendable, Equatable {
+    public var scheduled: Int
+    public var completed: Int
+    public var failed: Int
+    /// Among `scheduled`, those whose time has come.
+    public var due: Int
+
+    public init(scheduled: Int = 0, completed: Int = 0, failed: Int = 0, due: Int = 0) {
+        self.scheduled = scheduled
+        self.completed = completed
+        self.failed = failed
+        self.due = due
+    }
+
+    public init(_ subTasks: [SubTask], now: Date, in zone: TimeZone) {
+        self.init()
+        for subTask in subTasks {
+            switch subTask.status {
+            case .scheduled: scheduled += 1
+            case .completed: completed += 1
+            case .failed: failed += 1
+            }
+            if subTask.isDue(at: now, in: zone) { due += 1 }
+        }
+    }
+
+    public var total: Int { scheduled + completed + failed }
+
+    public static func + (lhs: Self, rhs: Self) -> Self {
+        Self(
+            scheduled: lhs.scheduled + rhs.scheduled, completed: lhs.completed + rhs.completed,
+            failed: lhs.failed + rhs.failed, due: lhs.due + rhs.due
+        )
+    }
+}
