@@ -80,7 +80,10 @@ struct ConfigurationTests {
 
     /// The real executable stops with one line naming the key and a non-zero status.
     @Test func theExecutableRefusesToStartOnABadKey() throws {
-        let executable = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("fusiondirectory-orchestrator")
+        // On Linux the test bundle runs from the products directory; on macOS from inside the .xctest bundle.
+        let candidates = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
+            .map { $0.appendingPathComponent("fusiondirectory-orchestrator") }
+        let executable = candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
         #expect(FileManager.default.isExecutableFile(atPath: executable.path), "build the executable first: \(executable.path)")
         let process = Process()
         process.executableURL = executable
