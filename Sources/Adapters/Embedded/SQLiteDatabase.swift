@@ -1,6 +1,7 @@
 import Application
 import Foundation
 import Logging
+import ServiceLifecycle
 import SQLiteNIO
 
 /// The embedded state store (used when DATABASE_URL is absent): one SQLite file under
@@ -72,5 +73,14 @@ extension SQLiteDatabase: HealthProbe {
         } catch {
             throw StoreError.unavailable("\(error)")
         }
+    }
+}
+
+/// In the ServiceGroup, the embedded store closes its connection on graceful shutdown (SQLiteNIO
+/// requires an explicit close before the connection is released).
+extension SQLiteDatabase: Service {
+    public nonisolated func run() async throws {
+        try? await gracefulShutdown()
+        try await close()
     }
 }

@@ -26,6 +26,33 @@ extension StoreMigration {
             )
             """,
         ]),
+        // Refresh-token families (one per login) and their tokens, stored only as hashes.
+        // IF NOT EXISTS: a store whose `schema_migrations` was dropped re-applies cleanly.
+        StoreMigration(version: 2, name: "refresh_tokens", statements: [
+            """
+            CREATE TABLE IF NOT EXISTS token_families (
+                family_id text PRIMARY KEY,
+                subject text NOT NULL,
+                created_at timestamptz NOT NULL,
+                expires_at timestamptz NOT NULL,
+                revoked_at timestamptz
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS token_families_revoked_at ON token_families (revoked_at)",
+            "CREATE INDEX IF NOT EXISTS token_families_expires_at ON token_families (expires_at)",
+            """
+            CREATE TABLE IF NOT EXISTS refresh_tokens (
+                token_hash text PRIMARY KEY,
+                family_id text NOT NULL REFERENCES token_families (family_id) ON DELETE CASCADE,
+                parent_hash text,
+                created_at timestamptz NOT NULL,
+                used_at timestamptz,
+                expires_at timestamptz NOT NULL
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS refresh_tokens_family_id ON refresh_tokens (family_id)",
+            "CREATE INDEX IF NOT EXISTS refresh_tokens_expires_at ON refresh_tokens (expires_at)",
+        ]),
     ]
 
     /// The embedded (SQLite) schema, in order; same versions and meaning as `postgres`.
@@ -39,6 +66,33 @@ extension StoreMigration {
                 last_seen_at INTEGER NOT NULL
             )
             """,
+        ]),
+        // Same as the PostgreSQL version 2; times are unix milliseconds. Foreign keys are not
+        // enforced on this connection, so SQLiteTokenStore deletes a family's tokens itself.
+        StoreMigration(version: 2, name: "refresh_tokens", statements: [
+            """
+            CREATE TABLE IF NOT EXISTS token_families (
+                family_id TEXT PRIMARY KEY,
+                subject TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                revoked_at INTEGER
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS token_families_revoked_at ON token_families (revoked_at)",
+            "CREATE INDEX IF NOT EXISTS token_families_expires_at ON token_families (expires_at)",
+            """
+            CREATE TABLE IF NOT EXISTS refresh_tokens (
+                token_hash TEXT PRIMARY KEY,
+                family_id TEXT NOT NULL REFERENCES token_families (family_id) ON DELETE CASCADE,
+                parent_hash TEXT,
+                created_at INTEGER NOT NULL,
+                used_at INTEGER,
+                expires_at INTEGER NOT NULL
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS refresh_tokens_family_id ON refresh_tokens (family_id)",
+            "CREATE INDEX IF NOT EXISTS refresh_tokens_expires_at ON refresh_tokens (expires_at)",
         ]),
     ]
 }

@@ -1,0 +1,206 @@
+import Application
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Refresh-token families on PostgreSQL (tables of migration 2, `refresh_tokens`).
+///
+/// Rotation: one conditional `UPDATE … WHERE used_at IS NULL … RETURNING` decides the winner. Row
+/// locking makes every concurrent update of the same token wait for the first one's transaction,
+/// then re-check `used_at IS NULL` on the committed row and match nothing, so exactly one call
+/// wins. The winner stores the next token in the same transaction; a loser finds the token used
+/// and revokes its family.
+public struct PostgresTokenStore: TokenStore {
+    private let client: PostgresClient
+    private let logger: Logger
+
+    public init(database: PostgresDatabase, logger: Logger = Logger(label: "token-store")) {
+        client = database.client
+        self.logger = logger
+    }
+
+    public func startFamily(familyID: String, subject: String, tokenHash: String, expiresAt: Date, now: Date) async throws {
+        try await storeCall("cannot start the token family") {
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query(
+                    "INSERT INTO token_families (family_id, subject, created_at, expires_at) VALUES (\(familyID), \(subject), \(now), \(expiresAt))",
+                    logger: logger
+                )
+                try await connection.query(
+                    "INSERT INTO refresh_tokens (token_hash, family_id, created_at, expires_at) VALUES (\(tokenHash), \(familyID), \(now), \(expiresAt))",
+                    logger: logger
+                )
+            }
+        }
+    }
+
+    public func rotate(presentedHash: String, nextHash: String, nextExpiresAt: Date, now: Date) async throws -> RotationOutcome {
+        try await storeCall("cannot rotate the refresh token") {
+            // A fresh token not marked used by the conditional update can only be one whose
+            // insertion committed in between: look again, a bounded number of times.
+            for _ in 0..<3 {
+                if let won = try await rotateIfFresh(presentedHash: presentedHash, nextHash: nextHash, nextExpiresAt: nextExpiresAt, now: now) {
+                    return .rotated(familyID: won.familyID, subject: won.subject)
+                }
+                switch try await settleLoser(presentedHash: presentedHash, now: now) {
+                case .settled(let outcome): return outcome
+                case .retry: continue
+                }
+            }
+            return .invalid
+        }
+    }
+
+    /// The winner path: nil when the token was not fresh (used, expired, unknown, revoked).
+    private func rotateIfFresh(presentedHash: String, nextHash: String, nextExpiresAt: Date, now: Date) async throws -> (familyID: String, subject: String)? {
+        try await client.withTransaction(logger: logger) { connection -> (familyID: String, subject: String)? in
+            let claimed = try await connection.query(
+                """
+                UPDATE refresh_tokens AS t SET used_at = \(now)
+                WHERE t.token_hash = \(presentedHash) AND t.used_at IS NULL AND t.expires_at > \(now)
+                  AND EXISTS (SELECT 1 FROM token_families f WHERE f.family_id = t.family_id AND f.revoked_at IS NULL)
+                RETURNING t.family_id, (SELECT f.subject FROM token_families f WHERE f.family_id = t.family_id)
+                """,
+                logger: logger
+            )
+            var winner: (familyID: String, subject: String)?
+            for try await (familyID, subject) in claimed.decode((String, String).self) { winner = (familyID, subject) }
+            guard let winner else { return nil }
+            try await connection.query(
+                """
+                INSERT INTO refresh_tokens (token_hash, family_id, parent_hash, created_at, expires_at)
+                VALUES (\(nextHash), \(winner.familyID), \(presentedHash), \(now), \(nextExpiresAt))
+                """,
+                logger: logger
+            )
+            try await connection.query(
+                "UPDATE token_families SET expires_at = GREATEST(expires_at, \(nextExpiresAt)) WHERE family_id = \(winner.familyID)",
+                logger: logger
+            )
+            return winner
+        }
+    }
+
+    /// The loser path: `.invalid`, or `.reuseDetected` after revoking the family of a used token;
+    /// `.retry` when the token looks fresh again (the caller retries the conditional update).
+    private func settleLoser(presentedHash: String, now: Date) async throws -> LoserVerdict {
+        let rows = try await client.query(
+            """
+            SELECT t.family_id, f.subject, t.used_at, t.expires_at, f.revoked_at
+            FROM refresh_tokens t JOIN token_families f ON f.family_id = t.family_id
+            WHERE t.token_hash = \(presentedHash)
+            """,
+            logger: logger
+        )
+        var found: (familyID: String, subject: String, usedAt: Date?, expiresAt: Date, revokedAt: Date?)?
+        for try await row in rows.decode((String, String, Date?, Date, Date?).self) {
+            found = (row.0, row.1, row.2, row.3, row.4)
+        }
+        guard let found, found.revokedAt == nil, found.expiresAt > now else { return .settled(.invalid) }
+        guard found.usedAt != nil else { return .retry }
+        try await client.query(
+            "UPDATE token_families SET revoked_at = \(now) WHERE family_id = \(found.familyID) AND revoked_at IS NULL",
+            logger: logger
+        )
+        logger.debug("refresh token reuse detected, family revoked", metadata: ["family": "\(found.familyID)"])
+        return .settled(.reuseDetected(familyID: found.familyID, subject: found.subject))
+    }
+
+    public func revokeFamily(ofToken tokenHash: String, now: Date) async throws -> String? {
+        try await storeCall("cannot revoke the token family") {
+            let rows = try await client.query(
+                """
+                UPDATE token_families SET revoked_at = COALESCE(revoked_at, \(now))
+                WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = \(tokenHash))
+                RETURNING family_id
+                """,
+                logger: logger
+            )
+            var familyID: String?
+            for try await id in rows.decode(String.self) { familyID = id }
+            return familyID
+        }
+    }
+
+    public func revokedFamilies(since: Date) async throws -> [RevokedFamily] {
+        try await storeCall("cannot list revoked token families") {
+            let rows = try await client.query(
+                "SELECT family_id, revoked_at FROM token_families WHERE revoked_at >= \(since) ORDER BY revoked_at, family_id",
+                logger: logger
+            )
+            var families: [RevokedFamily] = []
+            for try await (familyID, revokedAt) in rows.decode((String, Date).self) {
+                families.append(RevokedFamily(familyID: familyID, revokedAt: revokedAt))
+            }
+            return families
+        }
+    }
+
+    public func purgeExpired(now: Date) async throws -> Int {
+        try await storeCall("cannot purge expired refresh tokens") {
+            try await client.withTransaction(logger: logger) { connection -> Int in
+                // Tokens first (their own expiry, or their family's), so that the count includes
+                // what the cascade of the family delete would otherwise remove silently.
+                let tokens = try await connection.query(
+                    """
+                    WITH gone AS (
+                        DELETE FROM refresh_tokens
+                        WHERE expires_at < \(now)
+                           OR family_id IN (SELECT family_id FROM token_families WHERE expires_at < \(now))
+                        RETURNING 1
+                    ) SELECT count(*) FROM gone
+                    """,
+                    logger: logger
+                )
+                var total = 0
+                for try await count in tokens.decode(Int.self) { total += count }
+                let families = try await connection.query(
+                    "WITH gone AS (DELETE FROM token_families WHERE expires_at < \(now) RETURNING 1) SELECT count(*) FROM gone",
+                    logger: logger
+                )
+                for try await count in families.decode(Int.self) { total += count }
+                return total
+            }
+        }
+    }
+
+    private enum LoserVerdict {
+        case settled(RotationOutcome)
+        case retry
+    }
+
+    /// Runs `body`, turning any failure into a short `StoreError` (no SQL, no server text).
+    private func storeCall<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            throw Self.storeError(error, what)
+        }
+    }
+
+    private static func storeError(_ error: any Error, _ what: String) -> any Error {
+        switch error {
+        case let error as StoreError:
+            return error
+        case is CancellationError:
+            return error
+        case let error as PostgresTransactionError:
+            if let inner = error.closureError ?? error.beginError ?? error.commitError {
+                return storeError(inner, what)
+            }
+            return StoreError.failed(what)
+        case let error as PSQLError:
+            switch error.code {
+            case .server:
+                let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+                return StoreError.failed(what + state)
+            case .messageDecodingFailure, .unexpectedBackendMessage, .invalidCommandTag, .tooManyParameters:
+                return StoreError.failed(what)
+            default:
+                return StoreError.unavailable("\(what): \(error.code)")
+            }
+        default:
+            return StoreError.failed(what)
+        }
+    }
+}
