@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "fusiondirectory-orchestrator", targets: ["Bootstrap"]),
+        .executable(name: "orchestrator-bench", targets: ["Benchmarks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -62,6 +63,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Figures, not tests: `scripts/bench` runs them against a live service.
+        .executableTarget(
+            name: "Benchmarks",
+            dependencies: [
+                "Adapters", "Application",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "DomainTests", dependencies: ["Domain"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
@@ -69,6 +81,8 @@ let package = Package(
                 "Domain", "Application", "Adapters", "Bootstrap",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

@@ -26,7 +26,14 @@ enum Composition {
         var services: [any Service] {
             switch self {
             case .postgres(let database): [database.client]
-            case .embedded: []
+            case .embedded(let database): [database]
+            }
+        }
+
+        func tokenStore(logger: Logger) -> any TokenStore {
+            switch self {
+            case .postgres(let database): PostgresTokenStore(database: database, logger: logger)
+            case .embedded(let database): SQLiteTokenStore(database: database, logger: logger)
             }
         }
 
@@ -53,27 +60,42 @@ enum Composition {
         ))
     }
 
+    static func authDependencies(settings: Settings, ldap: LDAPClient, store: Store, clock: any WallClock, logger: Logger) async -> AuthDependencies {
+        let policy = AuthPolicy(accessTokenLifetime: TimeInterval(settings.tokenExpiry), refreshTokenLifetime: TimeInterval(settings.refreshExpiry))
+        let tokens = store.tokenStore(logger: logger)
+        return AuthDependencies(
+            directory: LDAPDSADirectory(client: ldap, dsaBase: settings.ldap.dsaBase),
+            store: tokens,
+            codec: await JWTKitAccessTokenCodec(secret: settings.secretKey, skew: policy.clockSkew),
+            crypto: CryptoTokenCrypto(),
+            clock: clock,
+            log: LoggingSecurityEventLog(logger: logger),
+            throttle: LoginThrottle(),
+            revocations: RevocationCache(store: tokens, retention: policy.accessTokenLifetime + policy.clockSkew + 5),
+            policy: policy
+        )
+    }
+
     /// The HTTP application. Migrations run before the server accepts requests.
-    static func makeApplication(settings: Settings, store: Store? = nil, logger: Logger) -> App {
+    static func makeApplication(settings: Settings, store: Store, clock: any WallClock = SystemWallClock(), logger: Logger) async -> App {
         let ldap = ldapClient(settings)
-        var probes: [any HealthProbe] = [LDAPDirectoryHealth(client: ldap, baseDN: settings.ldap.base)]
-        if let store { probes.append(store.probe) }
-        let readiness = CheckReadiness(probes: probes)
+        let readiness = CheckReadiness(probes: [LDAPDirectoryHealth(client: ldap, baseDN: settings.ldap.base), store.probe])
+        let auth = await authDependencies(settings: settings, ldap: ldap, store: store, clock: clock, logger: logger)
 
         let router = Router(context: AppRequestContext.self)
         router.middlewares.add(RequestIDMiddleware())
         router.middlewares.add(JSONErrorMiddleware())
         HealthRoutes(readiness: readiness).register(on: router)
+        AuthRoutes(auth: auth).register(on: router)
+        SessionRoutes(auth: auth).register(on: router)
 
         var app = App(
             router: router,
             configuration: .init(address: .hostname(settings.listenHost, port: settings.listenPort), serverName: "fusiondirectory-orchestrator"),
-            services: store?.services ?? [],
+            services: store.services + [RevocationPoller(cache: auth.revocations, store: auth.store, clock: clock, logger: logger)],
             logger: logger
         )
-        if let store {
-            app.beforeServerStarts { try await store.migrate() }
-        }
+        app.beforeServerStarts { try await store.migrate() }
         return app
     }
 }

@@ -11,8 +11,9 @@ extension LiveServices {
     @Suite struct ReadinessTests {
         let services = TestServices.shared
 
-        func makeApp() throws -> Composition.App {
-            Composition.makeApplication(settings: try services.settings(), logger: Logger(label: "test"))
+        func makeApp() async throws -> Composition.App {
+            let settings = try services.settings()
+            return await Composition.makeApplication(settings: settings, store: try services.embeddedStore(), logger: Logger(label: "test"))
         }
 
         @Test func healthAndReadinessAnswerJSONWhenTheDirectoryIsUp() async throws {

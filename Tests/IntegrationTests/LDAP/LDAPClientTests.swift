@@ -61,12 +61,13 @@ extension LiveServices {
         @Test func writesRoundTripAndReportTypedErrors() async throws {
             let client = try client()
             let dn = "cn=roundtrip-\(UUID().uuidString.prefix(8)),ou=tasks,\(try base)"
-            try await client.add(dn, attributes: [
+            let attributes: [(String, [String])] = [
                 ("objectClass", ["fdTasksGranular"]), ("cn", [String(dn.dropFirst(3).prefix { $0 != "," })]),
                 ("fdTasksGranularMaster", ["cn=none,ou=tasks,\(try base)"]), ("fdTasksGranularType", ["Mail Object"]),
                 ("fdTasksGranularSchedule", ["20261102100000"]), ("fdTasksGranularStatus", ["1"]),
                 ("fdTasksGranularMail", ["émile@example.org"]),
-            ])
+            ]
+            try await client.add(dn, attributes: attributes)
             try await client.modify(dn, [.replace("fdTasksGranularStatus", ["2"]), .add("fdTasksGranularMail", ["b@example.org"])])
             var entry = try #require(try await client.read(dn))
             #expect(entry.strings("fdTasksGranularStatus") == ["2"])
@@ -77,7 +78,7 @@ extension LiveServices {
             #expect(entry.strings("fdTasksGranularMail") == ["émile@example.org"])
 
             await #expect(throws: DirectoryError.alreadyExists(dn: dn)) {
-                try await client.add(dn, attributes: [("objectClass", ["fdTasksGranular"]), ("cn", ["x"])])
+                try await client.add(dn, attributes: attributes)
             }
             // fdTasksGranularMaster is single-valued: slapd refuses, nothing is half-written.
             await #expect {

@@ -46,7 +46,7 @@ extension LiveServices {
             #expect(message.header("Bcc") == nil)
             #expect(message.header("Message-ID") == "<fixed-id@orchestrator.test>")
             #expect(message.header("Disposition-Notification-To") == "<orchestrator@example.org>")
-            #expect(message.header("Date") == "Sun, 22 Nov 2026 03:50:28 +0000")
+            #expect(message.header("Date") == "Sun, 22 Nov 2026 11:10:28 +0000")
             #expect(message.decodedSubject == "Réunion d'équipe — ordre du jour")
             #expect(message.raw.contains("Content-Type: multipart/mixed"))
             #expect(message.raw.contains("filename=\"charter.txt\""))

@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where the real services started by `scripts/services start` (or `docker compose up`) live.
 ///
@@ -50,15 +53,38 @@ struct TestServices: Sendable {
     var servicesScript: String { get throws { try require("ORCH_TEST_SERVICES", for: "the services script") } }
 
     /// Runs `scripts/services <verb>` (stop-ldap, start-ldap, …) and waits for it.
+    ///
+    /// posix_spawn + waitpid rather than Foundation's Process: waitUntilExit spins a run loop
+    /// that can stall on a concurrency thread, and the child gets an empty signal mask instead of
+    /// the dispatch worker's (which blocks SIGTERM and would leak into the services it starts).
     func runServices(_ verb: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [try servicesScript, verb]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw MissingService(description: "scripts/services \(verb) exited with \(process.terminationStatus)")
+        let script = try servicesScript
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGTERM)
+        sigaddset(&defaults, SIGINT)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        let arguments = ["/bin/bash", script, verb]
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/bin/bash", &actions, &attributes, argv, environ)
+        guard spawned == 0 else { throw MissingService(description: "cannot run scripts/services \(verb): error \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        guard status == 0 else {
+            throw MissingService(description: "scripts/services \(verb) exited with status \(status)")
         }
     }
 }

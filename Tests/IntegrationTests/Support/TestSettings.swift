@@ -1,4 +1,7 @@
+@testable import Adapters
 @testable import Bootstrap
+import Foundation
+import Logging
 
 extension TestServices {
     /// A complete, valid configuration pointing at the harness services.
@@ -21,5 +24,18 @@ extension TestServices {
 
     func settings(_ overrides: [String: String] = [:]) throws -> Settings {
         try Settings(values: settingsValues(overrides))
+    }
+}
+
+extension TestServices {
+    /// A fresh embedded state store in a temporary directory.
+    func embeddedStore() throws -> Composition.Store {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("orchestrator-test-\(UUID())").path
+        return .embedded(SQLiteDatabase(directory: directory, logger: Logger(label: "test-store")))
+    }
+
+    /// The PostgreSQL state store of the harness.
+    func postgresStore() throws -> Composition.Store {
+        .postgres(try PostgresDatabase(url: require("ORCH_TEST_DATABASE_URL", for: "PostgreSQL"), logger: Logger(label: "test-pg")))
     }
 }
