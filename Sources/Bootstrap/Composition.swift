@@ -88,6 +88,9 @@ enum Composition {
         HealthRoutes(readiness: readiness).register(on: router)
         AuthRoutes(auth: auth).register(on: router)
         SessionRoutes(auth: auth).register(on: router)
+        let directory = LDAPTaskDirectory(client: ldap, base: settings.ldap.base)
+        let directorySettings = DirectorySettings(directory: directory, clock: clock, ttl: TimeInterval(settings.configTTL))
+        TaskRoutes(tasks: ListTasks(directory: directory, settings: directorySettings, clock: clock), auth: auth, clock: clock).register(on: router)
 
         var app = App(
             router: router,

@@ -49,6 +49,8 @@ struct Settings: Sendable {
     var database: Database
     var logLevel: String
     var logFormat: String
+    /// Seconds the FD configuration (time zone, anti-spam limits) is reused before it is read again.
+    var configTTL: Int
 }
 
 struct ConfigurationError: Error, CustomStringConvertible, Equatable {
@@ -140,6 +142,7 @@ extension Settings {
         } else {
             database = .embedded(directory: read.optional("ORCHESTRATOR_STATE_DIR") ?? "/var/lib/fusiondirectory-orchestrator")
         }
+        configTTL = try read.integer("ORCHESTRATOR_CONFIG_TTL", default: 60, range: 0...86_400)
         logLevel = read.optional("LOG_LEVEL") ?? "info"
         logFormat = read.optional("LOG_FORMAT") ?? "json"
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {

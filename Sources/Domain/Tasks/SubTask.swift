@@ -66,9 +66,10 @@ public struct SubTask: Sendable, Equatable {
     }
 
     /// Due when scheduled, the schedule is readable, and it is strictly before `now` in
-    /// `zone` (spec §3.1, §7: FD and PHP use strict `<`). An unreadable schedule is never due.
+    /// `zone` (spec §3.1, §7: FD and PHP use strict `<`). An unreadable schedule is never due,
+    /// and neither is a sub-task of an unknown type: no run would ever execute it.
     public func isDue(at now: Date, in zone: TimeZone) -> Bool {
-        guard status == .scheduled, let schedule else { return false }
+        guard status == .scheduled, kind != nil, let schedule else { return false }
         return schedule.instant(in: zone) < now
     }
 }

@@ -1,0 +1,109 @@
+import Application
+import Domain
+import Foundation
+import Hummingbird
+
+/// `GET /api/tasks`, `/api/tasks/{kind}` and `/api/tasks/{kind}/{name}` (Bearer).
+public struct TaskRoutes: Sendable {
+    private let tasks: ListTasks
+    private let auth: AuthDependencies
+    private let clock: any WallClock
+
+    public init(tasks: ListTasks, auth: AuthDependencies, clock: any WallClock) {
+        self.tasks = tasks
+        self.auth = auth
+        self.clock = clock
+    }
+
+    public func register(on router: Router<AppRequestContext>) {
+        for prefix in Router<AppRequestContext>.apiPrefixes {
+            let group = router.group(RouterPath(prefix + "/tasks")).add(middleware: BearerAuthMiddleware(auth: auth))
+            group.get { _, _ in try await all() }
+            group.get(":kind") { request, context in try await ofKind(request, context) }
+            group.get(":kind/:name") { _, context in try await one(context) }
+        }
+    }
+
+    /// Every main task with its sub-task counts: a JSON array, as the PHP client expects.
+    private func all() async throws -> Response {
+        let (zone, summaries) = try await tasks.all()
+        return JSONBody.response(summaries.map { TaskJSON.summary($0, zone: zone) })
+    }
+
+    private func ofKind(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let kind = try Self.kind(context)
+        let query = try Self.query(request.uri.queryParameters)
+        let listing = try await tasks.ofKind(kind, query: query)
+        let now = clock.now()
+        let returned = listing.tasks.reduce(0) { $0 + $1.subTasks.count } + listing.orphans.count
+        return JSONBody.response([
+            "kind": kind.rawValue,
+            "timezone": listing.zone.identifier,
+            "tasks": listing.tasks.map { TaskJSON.detail($0, zone: listing.zone, now: now) },
+            "orphanSubtasks": listing.orphans.map { TaskJSON.subTask($0, zone: listing.zone, now: now) },
+            "page": ["limit": query.limit, "returned": returned, "next": listing.next.map { Cursor.encode($0) as Any } ?? NSNull()],
+        ])
+    }
+
+    private func one(_ context: AppRequestContext) async throws -> Response {
+        let kind = try Self.kind(context)
+        let raw = context.parameters.get("name") ?? ""
+        guard let name = raw.removingPercentEncoding, !name.isEmpty else {
+            throw ServiceError(.invalidInput, code: "task.invalid_name", message: "malformed task name")
+        }
+        guard let (zone, detail) = try await tasks.one(kind, named: name) else {
+            throw ServiceError(.notFound, code: "task.not_found", message: "no \(kind.rawValue) task named \(String(name.prefix(100)))")
+        }
+        return JSONBody.response(TaskJSON.detail(detail, zone: zone, now: clock.now()))
+    }
+
+    /// The kind comes from a closed list; the path text is never used to build a filter or pick code.
+    static func kind(_ context: AppRequestContext) throws -> TaskKind {
+        guard let text = context.parameters.get("kind")?.removingPercentEncoding, let kind = TaskKind(pathComponent: text) else {
+            throw ServiceError(.notFound, code: "task.unknown_kind", message: "unknown task kind; use one of \(TaskKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return kind
+    }
+
+    static func query(_ parameters: Parameters) throws -> SubTaskQuery {
+        var query = SubTaskQuery()
+        if let status = parameters.get("status") {
+            guard let parsed = SubTaskQuery.Status(rawValue: status.lowercased()) else {
+                throw ServiceError(.invalidInput, code: "task.invalid_query", message: "status must be scheduled, completed or failed")
+            }
+            query.status = parsed
+        }
+        if let due = parameters.get("due") {
+            switch due.lowercased() {
+            case "true", "1": query.due = true
+            case "false", "0": query.due = false
+            default: throw ServiceError(.invalidInput, code: "task.invalid_query", message: "due must be true or false")
+            }
+        }
+        if let limit = parameters.get("limit") {
+            guard let parsed = Int(limit), (1...SubTaskQuery.maximumLimit).contains(parsed) else {
+                throw ServiceError(.invalidInput, code: "task.invalid_query", message: "limit must be an integer in 1...\(SubTaskQuery.maximumLimit)")
+            }
+            query.limit = parsed
+        }
+        if let cursor = parameters.get("cursor") {
+            guard let dn = Cursor.decode(cursor) else {
+                throw ServiceError(.invalidInput, code: "task.invalid_query", message: "invalid cursor")
+            }
+            query.after = dn
+        }
+        return query
+    }
+}
+
+/// Page cursors are opaque to clients: base64url of the last DN of the previous page.
+enum Cursor {
+    static func encode(_ dn: String) -> String {
+        Data(dn.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ text: String) -> String? {
+        guard text.utf8.count <= 4096, let data = Data(base64URLEncoded: text), let dn = String(data: data, encoding: .utf8), !dn.isEmpty else { return nil }
+        return dn
+    }
+}

@@ -1,0 +1,153 @@
+import Domain
+import Foundation
+
+/// A main task with the counts of its sub-tasks.
+public struct TaskSummary: Sendable, Equatable {
+    public let task: MainTask
+    public let counts: SubTaskCounts
+}
+
+/// A main task with (a page of) its sub-tasks.
+public struct TaskDetail: Sendable, Equatable {
+    public let task: MainTask
+    public let counts: SubTaskCounts
+    public let subTasks: [SubTask]
+}
+
+/// Which sub-tasks a listing returns.
+public struct SubTaskQuery: Sendable, Equatable {
+    public enum Status: String, Sendable, CaseIterable { case scheduled, completed, failed }
+
+    public var status: Status?
+    public var due: Bool?
+    public var limit: Int
+    /// Opaque: the DN of the last sub-task of the previous page.
+    public var after: String?
+
+    public static let defaultLimit = 1_000
+    public static let maximumLimit = 10_000
+
+    public init(status: Status? = nil, due: Bool? = nil, limit: Int = defaultLimit, after: String? = nil) {
+        self.status = status
+        self.due = due
+        self.limit = limit
+        self.after = after
+    }
+
+    func matches(_ subTask: SubTask, now: Date, zone: TimeZone) -> Bool {
+        if let status {
+            switch (status, subTask.status) {
+            case (.scheduled, .scheduled), (.completed, .completed), (.failed, .failed): break
+            default: return false
+            }
+        }
+        if let due, subTask.isDue(at: now, in: zone) != due { return false }
+        return true
+    }
+}
+
+/// A page of the sub-tasks of one kind, grouped under their main tasks.
+public struct KindListing: Sendable, Equatable {
+    public let kind: TaskKind
+    public let zone: TimeZone
+    /// Every main task of the kind, each with the sub-tasks of this page that belong to it.
+    public let tasks: [TaskDetail]
+    /// Sub-tasks of this page whose master is not a main task of this kind.
+    public let orphans: [SubTask]
+    /// Pass as `after` for the next page; nil on the last page.
+    public let next: String?
+}
+
+/// The read side of the task API: `GET /api/tasks`, `/api/tasks/{kind}`, `/api/tasks/{kind}/{name}`.
+///
+/// Each answer costs one paged search for main tasks and one for sub-tasks, joined here.
+public struct ListTasks: Sendable {
+    private let directory: any TaskDirectory
+    private let settings: DirectorySettings
+    private let clock: any WallClock
+
+    public init(directory: any TaskDirectory, settings: DirectorySettings, clock: any WallClock) {
+        self.directory = directory
+        self.settings = settings
+        self.clock = clock
+    }
+
+    /// Every main task, of every kind, with its sub-task counts.
+    public func all() async throws(ServiceError) -> (zone: TimeZone, tasks: [TaskSummary]) {
+        let snapshot = try await settings.current()
+        let now = clock.now()
+        let (tasks, subTasks) = try await read { () async throws -> ([MainTask], [SubTask]) in
+            async let tasks = directory.mainTasks(kind: nil)
+            async let subTasks = directory.subTasks(kind: nil)
+            return try await (tasks, subTasks)
+        }
+        let byMaster = Dictionary(grouping: subTasks) { Self.key($0.master) }
+        let summaries = tasks.sorted(by: Self.order).map { task in
+            TaskSummary(task: task, counts: SubTaskCounts(byMaster[Self.key(task.dn)] ?? [], now: now, in: snapshot.zone))
+        }
+        return (snapshot.zone, summaries)
+    }
+
+    /// The main tasks of one kind, with one page of their sub-tasks.
+    public func ofKind(_ kind: TaskKind, query: SubTaskQuery) async throws(ServiceError) -> KindListing {
+        let snapshot = try await settings.current()
+        let now = clock.now()
+        let (tasks, subTasks) = try await read { () async throws -> ([MainTask], [SubTask]) in
+            async let tasks = directory.mainTasks(kind: kind)
+            async let subTasks = directory.subTasks(kind: kind)
+            return try await (tasks, subTasks)
+        }
+        let byMaster = Dictionary(grouping: subTasks) { Self.key($0.master) }
+        let masters = Set(tasks.map { Self.key($0.dn) })
+        let selected = subTasks
+            .filter { query.matches($0, now: now, zone: snapshot.zone) }
+            .sorted { Self.key($0.dn) < Self.key($1.dn) }
+            .drop { query.after != nil && Self.key($0.dn) <= Self.key(query.after) }
+        let page = Array(selected.prefix(query.limit))
+        let next = selected.count > query.limit ? page.last?.dn : nil
+        let pageByMaster = Dictionary(grouping: page) { Self.key($0.master) }
+        let details = tasks.sorted(by: Self.order).map { task in
+            TaskDetail(
+                task: task,
+                counts: SubTaskCounts(byMaster[Self.key(task.dn)] ?? [], now: now, in: snapshot.zone),
+                subTasks: pageByMaster[Self.key(task.dn)] ?? []
+            )
+        }
+        let orphans = page.filter { !masters.contains(Self.key($0.master)) }
+        return KindListing(kind: kind, zone: snapshot.zone, tasks: details, orphans: orphans, next: next)
+    }
+
+    /// One main task and all its sub-tasks; nil when there is no such task of that kind.
+    public func one(_ kind: TaskKind, named name: String) async throws(ServiceError) -> (zone: TimeZone, detail: TaskDetail)? {
+        let snapshot = try await settings.current()
+        let now = clock.now()
+        guard let task = try await read({ try await directory.mainTask(named: name, kind: kind) }) else { return nil }
+        let subTasks = try await read { try await directory.subTasks(ofMaster: task.dn) }
+        let sorted = subTasks.sorted { Self.key($0.dn) < Self.key($1.dn) }
+        return (snapshot.zone, TaskDetail(task: task, counts: SubTaskCounts(sorted, now: now, in: snapshot.zone), subTasks: sorted))
+    }
+
+    /// DNs compare through their parsed form when possible (case and spacing of attribute types
+    /// vary between what FD wrote in fdTasksGranularMaster and what the server returns).
+    static func key(_ dn: String?) -> String {
+        guard let dn else { return "" }
+        guard let parsed = try? DistinguishedName(parsing: dn) else { return dn.lowercased() }
+        return parsed.description.lowercased()
+    }
+
+    static func order(_ lhs: MainTask, _ rhs: MainTask) -> Bool {
+        (lhs.cn ?? lhs.dn).lowercased() < (rhs.cn ?? rhs.dn).lowercased()
+    }
+
+    private func read<T: Sendable>(_ body: () async throws -> T) async throws(ServiceError) -> T {
+        do {
+            return try await body()
+        } catch let error as DirectoryError {
+            throw error.serviceError
+        } catch let error as ServiceError {
+            throw error
+        } catch {
+            throw ServiceError(.internalFailure, code: "internal", message: "could not read the tasks")
+        }
+    }
+}
