@@ -53,6 +53,25 @@ extension StoreMigration {
             "CREATE INDEX IF NOT EXISTS refresh_tokens_family_id ON refresh_tokens (family_id)",
             "CREATE INDEX IF NOT EXISTS refresh_tokens_expires_at ON refresh_tokens (expires_at)",
         ]),
+        // The mail delivery journal (PostgresDeliveryJournal): one row per recipient of a
+        // sub-task. `state` is claimed | released | sending | sent | done | failed; `released`
+        // (claimable again after a transient failure) is internal to the adapters.
+        StoreMigration(version: 3, name: "mail_deliveries", statements: [
+            """
+            CREATE TABLE IF NOT EXISTS mail_deliveries (
+                sub_task_dn text NOT NULL,
+                recipient text NOT NULL,
+                state text NOT NULL,
+                owner text,
+                lease_expires_at timestamptz,
+                attempts integer NOT NULL DEFAULT 0,
+                detail text,
+                updated_at timestamptz NOT NULL,
+                PRIMARY KEY (sub_task_dn, recipient)
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS mail_deliveries_state ON mail_deliveries (state)",
+        ]),
     ]
 
     /// The embedded (SQLite) schema, in order; same versions and meaning as `postgres`.
@@ -93,6 +112,23 @@ extension StoreMigration {
             """,
             "CREATE INDEX IF NOT EXISTS refresh_tokens_family_id ON refresh_tokens (family_id)",
             "CREATE INDEX IF NOT EXISTS refresh_tokens_expires_at ON refresh_tokens (expires_at)",
+        ]),
+        // Same as the PostgreSQL version 3 (SQLiteDeliveryJournal); times are unix milliseconds.
+        StoreMigration(version: 3, name: "mail_deliveries", statements: [
+            """
+            CREATE TABLE IF NOT EXISTS mail_deliveries (
+                sub_task_dn TEXT NOT NULL,
+                recipient TEXT NOT NULL,
+                state TEXT NOT NULL,
+                owner TEXT,
+                lease_expires_at INTEGER,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                detail TEXT,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (sub_task_dn, recipient)
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS mail_deliveries_state ON mail_deliveries (state)",
         ]),
     ]
 }
