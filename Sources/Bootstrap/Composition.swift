@@ -37,6 +37,13 @@ enum Composition {
             }
         }
 
+        func deliveryJournal(logger: Logger) -> any DeliveryJournal {
+            switch self {
+            case .postgres(let database): PostgresDeliveryJournal(database: database, logger: logger)
+            case .embedded(let database): SQLiteDeliveryJournal(database: database, logger: logger)
+            }
+        }
+
         func migrate() async throws {
             switch self {
             case .postgres(let database): try await database.migrate()
@@ -76,8 +83,8 @@ enum Composition {
         )
     }
 
-    /// The HTTP application. Migrations run before the server accepts requests.
-    static func makeApplication(settings: Settings, store: Store, clock: any WallClock = SystemWallClock(), logger: Logger) async -> App {
+    /// The router with every route, and the auth dependencies the application's services share.
+    static func makeRouter(settings: Settings, store: Store, clock: any WallClock = SystemWallClock(), logger: Logger) async throws -> (router: Router<AppRequestContext>, auth: AuthDependencies) {
         let ldap = ldapClient(settings)
         let readiness = CheckReadiness(probes: [LDAPDirectoryHealth(client: ldap, baseDN: settings.ldap.base), store.probe])
         let auth = await authDependencies(settings: settings, ldap: ldap, store: store, clock: clock, logger: logger)
@@ -91,14 +98,53 @@ enum Composition {
         let directory = LDAPTaskDirectory(client: ldap, base: settings.ldap.base)
         let directorySettings = DirectorySettings(directory: directory, clock: clock, ttl: TimeInterval(settings.configTTL))
         TaskRoutes(tasks: ListTasks(directory: directory, settings: directorySettings, clock: clock), auth: auth, clock: clock).register(on: router)
+        RunRoutes(mail: try runMailTasks(settings: settings, ldap: ldap, directory: directory, store: store, clock: clock, logger: logger), auth: auth)
+            .register(on: router)
+        OpenAPIRoutes().register(on: router)
+        return (router, auth)
+    }
 
+    static func smtpSettings(_ settings: Settings) -> SMTPSettings {
+        let security: SMTPSettings.Security = switch settings.mail.security {
+        case .none: .none
+        case .ssl: .implicitTLS
+        case .tls: .startTLS
+        }
+        return SMTPSettings(
+            host: settings.mail.host, port: settings.mail.port, security: security,
+            verifyCertificates: settings.mail.verifyCertificates, caFile: settings.mail.caFile,
+            user: settings.mail.authenticate ? settings.mail.user : nil,
+            password: settings.mail.authenticate ? settings.mail.password : nil
+        )
+    }
+
+    static func runMailTasks(settings: Settings, ldap: LDAPClient, directory: any TaskDirectory, store: Store, clock: any WallClock, logger: Logger) throws -> RunMailTasks {
+        RunMailTasks(.init(
+            directory: directory,
+            templates: try LDAPMailTemplates(client: ldap, base: settings.ldap.base),
+            updates: try LDAPTaskUpdates(client: ldap, base: settings.ldap.base),
+            journal: store.deliveryJournal(logger: logger),
+            transport: CurlMailTransport(settings: smtpSettings(settings)),
+            crypto: CryptoTokenCrypto(),
+            clock: clock,
+            lease: TimeInterval(settings.mailLease)
+        ))
+    }
+
+    /// The HTTP application. Migrations run before the server accepts requests.
+    static func makeApplication(settings: Settings, store: Store, clock: any WallClock = SystemWallClock(), logger: Logger) async throws -> App {
+        let (router, auth) = try await makeRouter(settings: settings, store: store, clock: clock, logger: logger)
+        let migrated = StartupGate()
         var app = App(
             router: router,
             configuration: .init(address: .hostname(settings.listenHost, port: settings.listenPort), serverName: "fusiondirectory-orchestrator"),
-            services: store.services + [RevocationPoller(cache: auth.revocations, store: auth.store, clock: clock, logger: logger)],
+            services: store.services + [RevocationPoller(cache: auth.revocations, store: auth.store, clock: clock, logger: logger, gate: migrated)],
             logger: logger
         )
-        app.beforeServerStarts { try await store.migrate() }
+        app.beforeServerStarts {
+            try await store.migrate()
+            await migrated.open()
+        }
         return app
     }
 }

@@ -42,7 +42,7 @@ struct Serve: AsyncParsableCommand {
             logger.warning("MAIL_SEC_VERIFY is FALSE: SMTP TLS certificates are NOT verified")
         }
         let store = try Composition.store(settings, logger: logger)
-        let app = await Composition.makeApplication(settings: settings, store: store, logger: logger)
+        let app = try await Composition.makeApplication(settings: settings, store: store, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [app],
             gracefulShutdownSignals: [.sigterm, .sigint],

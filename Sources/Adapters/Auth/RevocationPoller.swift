@@ -11,8 +11,11 @@ public struct RevocationPoller: Service {
     private let clock: any WallClock
     private let logger: Logger
     private let interval: Duration
+    private let gate: StartupGate
 
-    public init(cache: RevocationCache, store: any TokenStore, clock: any WallClock, logger: Logger, interval: Duration = .milliseconds(500)) {
+    /// Polling starts once `gate` opens (after the store's migrations).
+    public init(cache: RevocationCache, store: any TokenStore, clock: any WallClock, logger: Logger, gate: StartupGate, interval: Duration = .milliseconds(500)) {
+        self.gate = gate
         self.cache = cache
         self.store = store
         self.clock = clock
@@ -21,6 +24,7 @@ public struct RevocationPoller: Service {
     }
 
     public func run() async throws {
+        await cancelWhenGracefulShutdown { await gate.wait() }
         var lastPurge = ContinuousClock.now
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
@@ -33,7 +37,7 @@ public struct RevocationPoller: Service {
             } catch {
                 logger.warning("revocation poll failed", metadata: ["error": "\(error)"])
             }
-            try? await Task.sleep(for: interval)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 }

@@ -51,6 +51,8 @@ struct Settings: Sendable {
     var logFormat: String
     /// Seconds the FD configuration (time zone, anti-spam limits) is reused before it is read again.
     var configTTL: Int
+    /// Seconds a mail run holds its claimed deliveries before another run may take them over.
+    var mailLease: Int
 }
 
 struct ConfigurationError: Error, CustomStringConvertible, Equatable {
@@ -143,6 +145,7 @@ extension Settings {
             database = .embedded(directory: read.optional("ORCHESTRATOR_STATE_DIR") ?? "/var/lib/fusiondirectory-orchestrator")
         }
         configTTL = try read.integer("ORCHESTRATOR_CONFIG_TTL", default: 60, range: 0...86_400)
+        mailLease = try read.integer("MAIL_LEASE_SECONDS", default: 600, range: 1...86_400)
         logLevel = read.optional("LOG_LEVEL") ?? "info"
         logFormat = read.optional("LOG_FORMAT") ?? "json"
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {

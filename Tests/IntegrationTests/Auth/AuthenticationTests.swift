@@ -24,7 +24,7 @@ extension LiveServices {
         }
 
         func app(_ store: Composition.Store) async throws -> Composition.App {
-            await Composition.makeApplication(settings: try services.settings(), store: store, logger: Logger(label: "auth-test"))
+            try await Composition.makeApplication(settings: try services.settings(), store: store, logger: Logger(label: "auth-test"))
         }
 
         var dsaDN: String { get throws { "cn=orchestrator,ou=dsa,\(try services.ldapBase)" } }

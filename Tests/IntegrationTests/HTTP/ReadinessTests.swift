@@ -13,7 +13,7 @@ extension LiveServices {
 
         func makeApp() async throws -> Composition.App {
             let settings = try services.settings()
-            return await Composition.makeApplication(settings: settings, store: try services.embeddedStore(), logger: Logger(label: "test"))
+            return try await Composition.makeApplication(settings: settings, store: try services.embeddedStore(), logger: Logger(label: "test"))
         }
 
         @Test func healthAndReadinessAnswerJSONWhenTheDirectoryIsUp() async throws {

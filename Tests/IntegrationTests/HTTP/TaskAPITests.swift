@@ -12,7 +12,7 @@ extension LiveServices {
         let services = TestServices.shared
 
         func withClient(_ body: @escaping @Sendable (any TestClientProtocol, String) async throws -> Void) async throws {
-            let app = await Composition.makeApplication(settings: try services.settings(), store: try services.embeddedStore(), logger: Logger(label: "tasks"))
+            let app = try await Composition.makeApplication(settings: try services.settings(), store: try services.embeddedStore(), logger: Logger(label: "tasks"))
             try await app.test(.router) { client in
                 let login = try await client.login("orchestrator", "orchestrator-pass")
                 try await body(client, try #require(login["access_token"]))
