@@ -22,9 +22,10 @@ public struct JSONErrorMiddleware: RouterMiddleware {
             if let seconds = error.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
             if error.kind == .unauthenticated {
                 // RFC 6750 §3: tell the client which scheme, and whether its token was the problem.
-                response.headers[.wwwAuthenticate] = error.code == ServiceError.missingBearer.code
-                    ? "Bearer realm=\"fusiondirectory-orchestrator\""
-                    : "Bearer realm=\"fusiondirectory-orchestrator\", error=\"invalid_token\""
+                let tokenProblems = [ServiceError.invalidSignature, .tokenExpired, .malformedToken, .tokenRevoked].map(\.code)
+                response.headers[.wwwAuthenticate] = tokenProblems.contains(error.code)
+                    ? "Bearer realm=\"fusiondirectory-orchestrator\", error=\"invalid_token\""
+                    : "Bearer realm=\"fusiondirectory-orchestrator\""
             }
             return response
         } catch HTTPRouteError.methodNotAllowed(let allow) {

@@ -55,6 +55,10 @@ public enum OpenAPIDocument {
       "description": "Read-only view of FusionDirectory's tasks and sub-tasks."
     },
     {
+      "name": "task runs",
+      "description": "Runs that send mail and write LDAP (side effects: `scripts/schemathesis` leaves them out)."
+    },
+    {
       "name": "operations",
       "description": "Health, readiness and this document."
     },
@@ -1219,6 +1223,135 @@ public enum OpenAPIDocument {
           }
         }
       },
+      "RunReport": {
+        "type": "object",
+        "description": "What a run did, item by item.",
+        "required": [
+          "runId",
+          "kind",
+          "startedAt",
+          "endedAt",
+          "summary",
+          "skippedReason",
+          "items"
+        ],
+        "properties": {
+          "runId": {
+            "type": "string",
+            "description": "Also in the service log of the run."
+          },
+          "kind": {
+            "type": "string",
+            "enum": [
+              "mail",
+              "lifeCycle",
+              "notifications",
+              "reminder",
+              "audit"
+            ],
+            "description": "The kind's canonical spelling."
+          },
+          "startedAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "UTC, with fractional seconds.",
+            "examples": [
+              "2026-11-22T18:36:03.512Z"
+            ]
+          },
+          "endedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "summary": {
+            "type": "object",
+            "required": [
+              "due",
+              "sent",
+              "failed",
+              "deferred",
+              "skipped",
+              "unknown"
+            ],
+            "properties": {
+              "due": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Due sub-tasks when the run started."
+              },
+              "sent": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "failed": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "deferred": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "skipped": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "unknown": {
+                "type": "integer",
+                "minimum": 0
+              }
+            }
+          },
+          "skippedReason": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "Why the whole run did nothing on purpose (e.g. the anti-spam interval); else null."
+          },
+          "items": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "subtask",
+                "recipient",
+                "outcome",
+                "detail"
+              ],
+              "properties": {
+                "subtask": {
+                  "type": "string",
+                  "description": "DN of the sub-task."
+                },
+                "recipient": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "outcome": {
+                  "type": "string",
+                  "enum": [
+                    "sent",
+                    "failed",
+                    "deferred",
+                    "skipped",
+                    "unknown",
+                    "alreadySent"
+                  ],
+                  "description": "`sent`: accepted by the server in this run; `failed`: refused for good (the sub-task carries the reason); `deferred`: transient failure, a later run retries; `skipped`: not attempted in this run (anti-spam limit, another run holds it…); `unknown`: a crashed run may or may not have sent it, so it is not resent automatically; `alreadySent`: sent by an earlier run, only its LDAP status was completed now."
+                },
+                "detail": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                }
+              }
+            }
+          }
+        }
+      },
       "OpenAPIDocument": {
         "type": "object",
         "description": "This document.",
@@ -2281,6 +2414,79 @@ public enum OpenAPIDocument {
                         "error": {
                           "code": "task.unknown_kind",
                           "message": "unknown task kind; use one of mail, lifeCycle, notifications, reminder, audit"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "500": {
+              "$ref": "#/components/responses/InternalError"
+            },
+            "503": {
+              "$ref": "#/components/responses/ServiceUnavailable"
+            }
+          }
+        },
+        "patch": {
+          "tags": [
+            "task runs"
+          ],
+          "summary": "Run the due sub-tasks of a kind",
+          "description": "Sends every due sub-task of the kind, exactly once even across concurrent runs, replicas and crashes, writes their LDAP status and answers the report. Only `mail` runs in this version; the other kinds and the PHP service's `removeSubTasks` and `activateCyclicTasks` answer 404 `task.not_implemented`. The request body is ignored.",
+          "security": [
+            {
+              "bearerAuth": []
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The run's report.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/RunReport"
+                  }
+                }
+              }
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "description": "Unknown task kind, or a kind this version cannot run yet.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Error"
+                  },
+                  "examples": {
+                    "kind": {
+                      "value": {
+                        "message": "unknown task kind; use one of mail, lifeCycle, notifications, reminder, audit",
+                        "error": {
+                          "code": "task.unknown_kind",
+                          "message": "unknown task kind; use one of mail, lifeCycle, notifications, reminder, audit"
+                        }
+                      }
+                    },
+                    "notImplemented": {
+                      "value": {
+                        "message": "running reminder tasks is not available in this version yet",
+                        "error": {
+                          "code": "task.not_implemented",
+                          "message": "running reminder tasks is not available in this version yet"
                         }
                       }
                     }
