@@ -139,6 +139,24 @@ public struct SQLiteDeliveryJournal: DeliveryJournal {
         }
     }
 
+    public func reopen(_ records: [DeliveryRecord], now: Date) async throws -> [DeliveryKey] {
+        try await storeCall("cannot reopen deliveries") {
+            var reopened: [DeliveryKey] = []
+            for record in records where record.state == .done {
+                let rows = try await database.query(
+                    """
+                    UPDATE mail_deliveries SET state = 'released', owner = NULL, lease_expires_at = NULL, updated_at = ?4
+                    WHERE sub_task_dn = ?1 AND recipient = ?2 AND state = 'done' AND updated_at = ?3
+                    RETURNING 1
+                    """,
+                    [.text(record.key.subTaskDN), .text(record.key.recipient), Self.millis(record.updatedAt), Self.millis(now)]
+                )
+                if rows.count == 1 { reopened.append(record.key) }
+            }
+            return reopened
+        }
+    }
+
     public func records(forSubTasks subTaskDNs: [String]) async throws -> [DeliveryRecord] {
         var unique: [String] = []
         var seen = Set<String>()

@@ -91,7 +91,9 @@ public struct JSONErrorMiddleware: RouterMiddleware {
 /// JSON helpers shared by handlers: compact UTF-8 output with `application/json`.
 public enum JSONBody {
     public static func response(_ object: Any, status: HTTPResponse.Status = .ok, requestID: String = "") -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        // No .sortedKeys: Foundation sorts keys with locale-aware comparison, which was half the
+        // cost of encoding a 10,000-sub-task listing.
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes])) ?? Data("{}".utf8)
         return response(data: data, status: status)
     }
 

@@ -147,6 +147,28 @@ public struct PostgresDeliveryJournal: DeliveryJournal {
         }
     }
 
+    public func reopen(_ records: [DeliveryRecord], now: Date) async throws -> [DeliveryKey] {
+        try await storeCall("cannot reopen deliveries") {
+            var reopened: [DeliveryKey] = []
+            for record in records where record.state == .done {
+                // updated_at compared in whole milliseconds: a Date read back from timestamptz may
+                // differ in the last microsecond, and no claim→send→done cycle fits in one millisecond.
+                let observed = Int64((record.updatedAt.timeIntervalSince1970 * 1000).rounded(.down))
+                let rows = try await client.query(
+                    """
+                    UPDATE mail_deliveries SET state = 'released', owner = NULL, lease_expires_at = NULL, updated_at = \(now)
+                    WHERE sub_task_dn = \(record.key.subTaskDN) AND recipient = \(record.key.recipient) AND state = 'done'
+                      AND abs(floor(extract(epoch FROM updated_at) * 1000)::bigint - \(observed)) <= 1
+                    RETURNING 1
+                    """,
+                    logger: logger
+                )
+                if try await Self.count(rows) == 1 { reopened.append(record.key) }
+            }
+            return reopened
+        }
+    }
+
     public func records(forSubTasks subTaskDNs: [String]) async throws -> [DeliveryRecord] {
         var unique: [String] = []
         var seen = Set<String>()

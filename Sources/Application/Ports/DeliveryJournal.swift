@@ -65,4 +65,9 @@ public protocol DeliveryJournal: Sendable {
     func markDone(_ keys: [DeliveryKey], now: Date) async throws
     /// Every record of these sub-tasks.
     func records(forSubTasks subTaskDNs: [String]) async throws -> [DeliveryRecord]
+    /// done → claimable again, for deliveries whose sub-task FusionDirectory set back to scheduled
+    /// ("Renew the selected task"). Only records still exactly as read (same state and
+    /// `updatedAt`, to the millisecond) are reopened, so two runs that both saw `done` never both
+    /// reopen and resend. Returns the keys reopened.
+    func reopen(_ records: [DeliveryRecord], now: Date) async throws -> [DeliveryKey]
 }

@@ -99,10 +99,14 @@ public struct ListTasks: Sendable {
         }
         let byMaster = Dictionary(grouping: subTasks) { Self.key($0.master) }
         let masters = Set(tasks.map { Self.key($0.dn) })
+        // Each DN's key is computed once: comparing parsed DNs inside the sort costs n·log n parses.
+        let after = query.after.map { Self.key($0) }
         let selected = subTasks
             .filter { query.matches($0, now: now, zone: snapshot.zone) }
-            .sorted { Self.key($0.dn) < Self.key($1.dn) }
-            .drop { query.after != nil && Self.key($0.dn) <= Self.key(query.after) }
+            .map { (key: Self.key($0.dn), subTask: $0) }
+            .sorted { $0.key < $1.key }
+            .drop { after != nil && $0.key <= after! }
+            .map(\.subTask)
         let page = Array(selected.prefix(query.limit))
         let next = selected.count > query.limit ? page.last?.dn : nil
         let pageByMaster = Dictionary(grouping: page) { Self.key($0.master) }
@@ -123,7 +127,7 @@ public struct ListTasks: Sendable {
         let now = clock.now()
         guard let task = try await read({ try await directory.mainTask(named: name, kind: kind) }) else { return nil }
         let subTasks = try await read { try await directory.subTasks(ofMaster: task.dn) }
-        let sorted = subTasks.sorted { Self.key($0.dn) < Self.key($1.dn) }
+        let sorted = subTasks.map { (key: Self.key($0.dn), subTask: $0) }.sorted { $0.key < $1.key }.map(\.subTask)
         return (snapshot.zone, TaskDetail(task: task, counts: SubTaskCounts(sorted, now: now, in: snapshot.zone), subTasks: sorted))
     }
 

@@ -107,7 +107,13 @@ private struct MailRun {
         let keys = subTasks.flatMap { subTask in recipientsBySubTask[subTask.dn, default: []].map { DeliveryKey(subTaskDN: subTask.dn, recipient: $0) } }
 
         // What earlier runs left: report it, and never claim it again.
-        let earlier = Dictionary(try await deps.journal.records(forSubTasks: subTasks.map(\.dn)).map { ($0.key, $0) }) { first, _ in first }
+        var earlier = Dictionary(try await deps.journal.records(forSubTasks: subTasks.map(\.dn)).map { ($0.key, $0) }) { first, _ in first }
+        // `done` means this service wrote the sub-task's final status; seeing it scheduled again means
+        // FusionDirectory renewed it ("Renew the selected task"): those deliveries start over.
+        let renewed = earlier.values.filter { $0.state == .done }
+        if !renewed.isEmpty {
+            for key in try await deps.journal.reopen(renewed, now: startedAt) { earlier[key] = nil }
+        }
         var claimable: [DeliveryKey] = []
         for key in keys {
             guard let record = earlier[key] else { claimable.append(key); continue }

@@ -107,7 +107,8 @@ extension LiveServices {
             let run = Task { _ = try? await first.request(.PATCH, "/api/tasks/mail", bearer: token) }
             let maildir = try services.require("ORCH_TEST_SMTP_MAILDIR", for: "the SMTP sink")
             var delivered = 0
-            for _ in 0..<600 where delivered < 300 {
+            // Up to 60 s: a loaded machine sends slower, and then the whole run lasts longer too.
+            for _ in 0..<6_000 where delivered < 300 {
                 delivered = (try? FileManager.default.contentsOfDirectory(atPath: maildir).count) ?? 0
                 try await Task.sleep(for: .milliseconds(10))
             }

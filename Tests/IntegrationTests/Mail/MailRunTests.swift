@@ -95,6 +95,19 @@ extension LiveServices {
             }
         }
 
+        /// FD's "Renew the selected task" resets a finished sub-task to 1: the next run sends it again.
+        @Test func aSubTaskRenewedInFusionDirectoryIsSentAgain() async throws {
+            try await run { client, token in
+                _ = try await Self.patch(client, token)
+                #expect(try await services.status(of: Self.m1) == "2")
+                try await services.ldap().modify(Self.m1, [.replace("fdTasksGranularStatus", ["1"])])
+                let again = try await Self.patch(client, token)
+                #expect(Self.outcomes(again)["\(Self.m1)|emile.faure@example.org"] == "sent")
+                #expect(try SMTPSink(services: services).messages(to: "emile.faure@example.org").count == 2)
+                #expect(try await services.status(of: Self.m1) == "2")
+            }
+        }
+
         @Test func aServerAnswering451LeavesSubTasksScheduledAndALaterRunDelivers() async throws {
             try await run { client, token in
                 try services.setSinkMode("defer451")

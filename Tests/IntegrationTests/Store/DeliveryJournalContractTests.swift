@@ -259,6 +259,32 @@ extension LiveServices {
             }
         }
 
+        /// FD's "Renew" sets a finished sub-task back to 1: its done deliveries start over, but
+        /// only for the run that reopens them while they are still as it read them.
+        @Test(arguments: [DeliveryJournalBackend.postgres, .embedded])
+        func aDoneDeliveryReopensOnceForARenewedSubTask(_ backend: DeliveryJournalBackend) async throws {
+            try await withJournal(backend) { journal throws in
+                let key = keys(1)[0]
+                #expect(try await journal.claim([key], owner: "run-a", leaseUntil: now + 60, limit: 1, now: now) == [key])
+                #expect(try await journal.markSending(key, owner: "run-a", now: now + 1))
+                try await journal.markSent(key, owner: "run-a", now: now + 2)
+                let sent = try #require(try await record(journal, key))
+                #expect(try await journal.reopen([sent], now: now + 3).isEmpty)   // sent is not done: never reopened
+                try await journal.markDone([key], now: now + 4)
+                let done = try #require(try await record(journal, key))
+
+                // Two runs both read `done`; only one reopens.
+                #expect(try await journal.reopen([done], now: now + 5) == [key])
+                #expect(try await journal.reopen([done], now: now + 5).isEmpty)
+                #expect(try await journal.claim([key], owner: "run-b", leaseUntil: now + 60, limit: 1, now: now + 6) == [key])
+                #expect(try await journal.markSending(key, owner: "run-b", now: now + 7))
+                try await journal.markSent(key, owner: "run-b", now: now + 8)
+                try await journal.markDone([key], now: now + 9)
+                // The stale reader's `done` (older updatedAt) cannot reopen the new generation.
+                #expect(try await journal.reopen([done], now: now + 10).isEmpty)
+            }
+        }
+
         @Test(arguments: [DeliveryJournalBackend.postgres, .embedded])
         func markFailedIsFinal(_ backend: DeliveryJournalBackend) async throws {
             try await withJournal(backend) { journal throws in
