@@ -27,31 +27,6 @@ struct TasksBenchmark {
     let warmup: Int
     let limit: Int
 
-    /// Copies of `LDAPTaskDirectory.mainTaskAttributes` / `.subTaskAttributes` (internal there):
-    /// keep them in step, or the raw row stops measuring what the endpoint asks for.
-    static let mainTaskAttributes = [
-        "objectClass", "cn", "fdTasksStatus", "fdTasksCreationDate", "fdTasksScheduleDate", "fdTasksRepeatable",
-        "fdTasksRepeatableSchedule", "fdTasksUpdatable", "fdTasksLastExec",
-        "fdTasksMailObject", "fdTasksEmailSender", "fdTasksEmailBCC", "fdTasksMailUsers", "fdTasksEmailsFromDN", "fdTasksMailType",
-        "fdTasksLifeCycleMembers", "fdTasksLifeCycleListOfDN", "fdTasksLifeCyclePreResource", "fdTasksLifeCyclePreState",
-        "fdTasksLifeCyclePreSubState", "fdTasksLifeCyclePostResource", "fdTasksLifeCyclePostState", "fdTasksLifeCyclePostSubState",
-        "fdTasksLifeCyclePostEndDate",
-        "fdTasksNotificationsAttributes", "fdTasksNotificationsRecipientsMembers", "fdTasksNotificationsListOfRecipientsMails",
-        "fdTasksNotificationsMonitoredMembers", "fdTasksNotificationsMailTemplate", "fdTasksNotificationsEmailSender",
-        "fdTasksNotificationsResource", "fdTasksNotificationsState", "fdTasksNotificationsSubState",
-        "fdTasksReminderFirstCall", "fdTasksReminderSecondCall", "fdTasksReminderMailTemplate", "fdTasksReminderEmailSender",
-        "fdTasksReminderResource", "fdTasksReminderState", "fdTasksReminderSubState", "fdTasksReminderAccountProlongation",
-        "fdTasksReminderPosix", "fdTasksReminderNextResource", "fdTasksReminderNextState", "fdTasksReminderNextSubState",
-        "fdTasksReminderSupannNewEndDate", "fdTasksReminderMembers", "fdTasksReminderRecipientsMembers",
-        "fdTasksReminderListOfRecipientsMails",
-        "fdAuditTasksRetention",
-    ]
-    static let subTaskAttributes = [
-        "cn", "fdTasksGranularMaster", "fdTasksGranularType", "fdTasksGranularSchedule", "fdTasksGranularStatus",
-        "fdTasksGranularMail", "fdTasksGranularMailFrom", "fdTasksGranularMailBCC", "fdTasksGranularRef",
-        "fdTasksGranularDN", "fdTasksGranularHelper",
-    ]
-
     /// One endpoint and the searches behind it (the filters of `LDAPTaskDirectory`).
     struct Case {
         let path: String
@@ -126,8 +101,8 @@ struct TasksBenchmark {
 
     /// The two searches of one request, concurrently; returns the entry counts.
     private func searchPair(_ client: LDAPClient, _ item: Case) async throws -> (main: Int, sub: Int) {
-        async let tasks = client.search(base: ldapBase, filter: item.mainFilter, attributes: Self.mainTaskAttributes)
-        async let subTasks = client.search(base: ldapBase, filter: item.subFilter, attributes: Self.subTaskAttributes)
+        async let tasks = client.search(base: ldapBase, filter: item.mainFilter, attributes: LDAPTaskDirectory.mainTaskAttributes)
+        async let subTasks = client.search(base: ldapBase, filter: item.subFilter, attributes: LDAPTaskDirectory.subTaskAttributes)
         let (main, sub) = try await (tasks, subTasks)
         return (main.count, sub.count)
     }

@@ -31,7 +31,7 @@ public struct SQLiteDeliveryJournal: DeliveryJournal {
 
     public func claim(_ keys: [DeliveryKey], owner: String, leaseUntil: Date, limit: Int, now: Date) async throws -> [DeliveryKey] {
         guard limit > 0, !keys.isEmpty else { return [] }
-        return try await storeCall("cannot claim deliveries") {
+        return try await SQLiteStoreCall.run("cannot claim deliveries") {
             var claimed: [DeliveryKey] = []
             var seen = Set<DeliveryKey>()
             for key in keys where seen.insert(key).inserted {
@@ -58,7 +58,7 @@ public struct SQLiteDeliveryJournal: DeliveryJournal {
     }
 
     public func markSending(_ key: DeliveryKey, owner: String, now: Date) async throws -> Bool {
-        try await storeCall("cannot mark the delivery as sending") {
+        try await SQLiteStoreCall.run("cannot mark the delivery as sending") {
             let rows = try await database.query(
                 """
                 UPDATE mail_deliveries SET state = 'sending', updated_at = ?4
@@ -72,7 +72,7 @@ public struct SQLiteDeliveryJournal: DeliveryJournal {
     }
 
     public func markSent(_ key: DeliveryKey, owner: String, now: Date) async throws {
-        try await storeCall("cannot mark the delivery as sent") {
+        try await SQLiteStoreCall.run("cannot mark the delivery as sent") {
             // No lease check: the server accepted the message, the fact is recorded regardless.
             let rows = try await database.query(
                 """
@@ -89,7 +89,7 @@ public struct SQLiteDeliveryJournal: DeliveryJournal {
     }
 
     public func release(_ key: DeliveryKey, owner: String, detail: String, now: Date) async throws {
-        try await storeCall("cannot release the delivery") {
+        try await SQLiteStoreCall.run("cannot release the delivery") {
             let rows = try await database.query(
                 """
                 UPDATE mail_deliveries SET state = 'released', owner = NULL, lease_expires_at = NULL, detail = ?4, updated_at = ?5
@@ -105,7 +105,7 @@ public struct SQLiteDeliveryJournal: DeliveryJournal {
     }
 
     public func markFailed(_ key: DeliveryKey, owner: String, detail: String, now: Date) async throws {
-        try await storeCall("cannot mark the delivery as failed") {
+        try await SQLiteStoreCall.run("cannot mark the delivery as failed") {
             let rows = try await database.query(
                 """
                 UPDATE mail_deliveries SET state = 'failed', lease_expires_at = NULL, detail = ?4, updated_at = ?5
@@ -122,7 +122,7 @@ public struct SQLiteDeliveryJournal: DeliveryJournal {
 
     public func markDone(_ keys: [DeliveryKey], now: Date) async throws {
         guard !keys.isEmpty else { return }
-        try await storeCall("cannot mark deliveries as done") {
+        try await SQLiteStoreCall.run("cannot mark deliveries as done") {
             for start in stride(from: 0, to: keys.count, by: Self.chunkSize) {
                 let chunk = keys[start..<min(start + Self.chunkSize, keys.count)]
                 let pairs = Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", ")
@@ -140,7 +140,7 @@ public struct SQLiteDeliveryJournal: DeliveryJournal {
     }
 
     public func reopen(_ records: [DeliveryRecord], now: Date) async throws -> [DeliveryKey] {
-        try await storeCall("cannot reopen deliveries") {
+        try await SQLiteStoreCall.run("cannot reopen deliveries") {
             var reopened: [DeliveryKey] = []
             for record in records where record.state == .done {
                 let rows = try await database.query(
@@ -162,7 +162,7 @@ public struct SQLiteDeliveryJournal: DeliveryJournal {
         var seen = Set<String>()
         for dn in subTaskDNs where seen.insert(dn).inserted { unique.append(dn) }
         guard !unique.isEmpty else { return [] }
-        return try await storeCall("cannot read deliveries") {
+        return try await SQLiteStoreCall.run("cannot read deliveries") {
             var records: [DeliveryRecord] = []
             for start in stride(from: 0, to: unique.count, by: Self.chunkSize) {
                 let chunk = unique[start..<min(start + Self.chunkSize, unique.count)]
@@ -215,22 +215,4 @@ public struct SQLiteDeliveryJournal: DeliveryJournal {
     }
 
     /// Runs `body`, turning any failure into a short `StoreError` (no SQL, no SQLite message).
-    private func storeCall<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as StoreError {
-            throw error
-        } catch let error as CancellationError {
-            throw error
-        } catch let error as SQLiteError {
-            switch error.reason {
-            case .busy, .busyTimeout, .locked, .cantOpen, .ioError, .full, .readOnly, .notADatabase, .corrupt, .noMemory:
-                throw StoreError.unavailable("\(what) (\(error.reason))")
-            default:
-                throw StoreError.failed("\(what) (\(error.reason))")
-            }
-        } catch {
-            throw StoreError.failed(what)
-        }
-    }
 }

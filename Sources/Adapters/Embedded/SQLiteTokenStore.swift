@@ -23,7 +23,7 @@ public struct SQLiteTokenStore: TokenStore {
     }
 
     public func startFamily(familyID: String, subject: String, tokenHash: String, expiresAt: Date, now: Date) async throws {
-        try await storeCall("cannot start the token family") {
+        try await SQLiteStoreCall.run("cannot start the token family") {
             _ = try await database.query(
                 "INSERT INTO token_families (family_id, subject, created_at, expires_at) VALUES (?, ?, ?, ?)",
                 [.text(familyID), .text(subject), Self.millis(now), Self.millis(expiresAt)]
@@ -42,7 +42,7 @@ public struct SQLiteTokenStore: TokenStore {
     }
 
     public func rotate(presentedHash: String, nextHash: String, nextExpiresAt: Date, now: Date) async throws -> RotationOutcome {
-        try await storeCall("cannot rotate the refresh token") {
+        try await SQLiteStoreCall.run("cannot rotate the refresh token") {
             for _ in 0..<3 {
                 if let won = try await rotateIfFresh(presentedHash: presentedHash, nextHash: nextHash, nextExpiresAt: nextExpiresAt, now: now) {
                     return .rotated(familyID: won.familyID, subject: won.subject)
@@ -121,7 +121,7 @@ public struct SQLiteTokenStore: TokenStore {
     }
 
     public func revokeFamily(ofToken tokenHash: String, now: Date) async throws -> String? {
-        try await storeCall("cannot revoke the token family") {
+        try await SQLiteStoreCall.run("cannot revoke the token family") {
             try await database.query(
                 """
                 UPDATE token_families SET revoked_at = COALESCE(revoked_at, ?)
@@ -134,7 +134,7 @@ public struct SQLiteTokenStore: TokenStore {
     }
 
     public func revokedFamilies(since: Date) async throws -> [RevokedFamily] {
-        try await storeCall("cannot list revoked token families") {
+        try await SQLiteStoreCall.run("cannot list revoked token families") {
             try await database.query(
                 "SELECT family_id, revoked_at FROM token_families WHERE revoked_at >= ? ORDER BY revoked_at, family_id",
                 [Self.millis(since)]
@@ -146,7 +146,7 @@ public struct SQLiteTokenStore: TokenStore {
     }
 
     public func purgeExpired(now: Date) async throws -> Int {
-        try await storeCall("cannot purge expired refresh tokens") {
+        try await SQLiteStoreCall.run("cannot purge expired refresh tokens") {
             // The tokens of expired families go with them (no ON DELETE CASCADE without foreign keys).
             let tokens = try await database.query(
                 """
@@ -178,22 +178,4 @@ public struct SQLiteTokenStore: TokenStore {
     }
 
     /// Runs `body`, turning any failure into a short `StoreError` (no SQL, no SQLite message).
-    private func storeCall<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as StoreError {
-            throw error
-        } catch let error as CancellationError {
-            throw error
-        } catch let error as SQLiteError {
-            switch error.reason {
-            case .busy, .busyTimeout, .locked, .cantOpen, .ioError, .full, .readOnly, .notADatabase, .corrupt, .noMemory:
-                throw StoreError.unavailable("\(what) (\(error.reason))")
-            default:
-                throw StoreError.failed("\(what) (\(error.reason))")
-            }
-        } catch {
-            throw StoreError.failed(what)
-        }
-    }
 }

@@ -9,7 +9,7 @@ public struct LDAPTaskDirectory: TaskDirectory {
     private let client: LDAPClient
     private let base: String
 
-    static let mainTaskAttributes = [
+    public static let mainTaskAttributes = [
         "objectClass", "cn", "fdTasksStatus", "fdTasksCreationDate", "fdTasksScheduleDate", "fdTasksRepeatable",
         "fdTasksRepeatableSchedule", "fdTasksUpdatable", "fdTasksLastExec",
         // kind settings
@@ -28,7 +28,7 @@ public struct LDAPTaskDirectory: TaskDirectory {
         "fdAuditTasksRetention",
     ]
 
-    static let subTaskAttributes = [
+    public static let subTaskAttributes = [
         "cn", "fdTasksGranularMaster", "fdTasksGranularType", "fdTasksGranularSchedule", "fdTasksGranularStatus",
         "fdTasksGranularMail", "fdTasksGranularMailFrom", "fdTasksGranularMailBCC", "fdTasksGranularRef",
         "fdTasksGranularDN", "fdTasksGranularHelper",

@@ -33,7 +33,7 @@ public struct PostgresDeliveryJournal: DeliveryJournal {
 
     public func claim(_ keys: [DeliveryKey], owner: String, leaseUntil: Date, limit: Int, now: Date) async throws -> [DeliveryKey] {
         guard limit > 0, !keys.isEmpty else { return [] }
-        return try await storeCall("cannot claim deliveries") {
+        return try await PostgresStoreCall.run("cannot claim deliveries") {
             // One pooled connection for the whole call; every statement still commits alone.
             try await client.withConnection { connection in
                 var claimed: [DeliveryKey] = []
@@ -62,7 +62,7 @@ public struct PostgresDeliveryJournal: DeliveryJournal {
     }
 
     public func markSending(_ key: DeliveryKey, owner: String, now: Date) async throws -> Bool {
-        try await storeCall("cannot mark the delivery as sending") {
+        try await PostgresStoreCall.run("cannot mark the delivery as sending") {
             let rows = try await client.query(
                 """
                 UPDATE mail_deliveries SET state = 'sending', updated_at = \(now)
@@ -77,7 +77,7 @@ public struct PostgresDeliveryJournal: DeliveryJournal {
     }
 
     public func markSent(_ key: DeliveryKey, owner: String, now: Date) async throws {
-        try await storeCall("cannot mark the delivery as sent") {
+        try await PostgresStoreCall.run("cannot mark the delivery as sent") {
             // No lease check: the server accepted the message, the fact is recorded regardless.
             let rows = try await client.query(
                 """
@@ -95,7 +95,7 @@ public struct PostgresDeliveryJournal: DeliveryJournal {
     }
 
     public func release(_ key: DeliveryKey, owner: String, detail: String, now: Date) async throws {
-        try await storeCall("cannot release the delivery") {
+        try await PostgresStoreCall.run("cannot release the delivery") {
             let rows = try await client.query(
                 """
                 UPDATE mail_deliveries SET state = 'released', owner = NULL, lease_expires_at = NULL, detail = \(detail), updated_at = \(now)
@@ -112,7 +112,7 @@ public struct PostgresDeliveryJournal: DeliveryJournal {
     }
 
     public func markFailed(_ key: DeliveryKey, owner: String, detail: String, now: Date) async throws {
-        try await storeCall("cannot mark the delivery as failed") {
+        try await PostgresStoreCall.run("cannot mark the delivery as failed") {
             let rows = try await client.query(
                 """
                 UPDATE mail_deliveries SET state = 'failed', lease_expires_at = NULL, detail = \(detail), updated_at = \(now)
@@ -130,7 +130,7 @@ public struct PostgresDeliveryJournal: DeliveryJournal {
 
     public func markDone(_ keys: [DeliveryKey], now: Date) async throws {
         guard !keys.isEmpty else { return }
-        try await storeCall("cannot mark deliveries as done") {
+        try await PostgresStoreCall.run("cannot mark deliveries as done") {
             for start in stride(from: 0, to: keys.count, by: Self.chunkSize) {
                 let chunk = keys[start..<min(start + Self.chunkSize, keys.count)]
                 let dns = chunk.map(\.subTaskDN)
@@ -148,7 +148,7 @@ public struct PostgresDeliveryJournal: DeliveryJournal {
     }
 
     public func reopen(_ records: [DeliveryRecord], now: Date) async throws -> [DeliveryKey] {
-        try await storeCall("cannot reopen deliveries") {
+        try await PostgresStoreCall.run("cannot reopen deliveries") {
             var reopened: [DeliveryKey] = []
             for record in records where record.state == .done {
                 // updated_at compared in whole milliseconds: a Date read back from timestamptz may
@@ -174,7 +174,7 @@ public struct PostgresDeliveryJournal: DeliveryJournal {
         var seen = Set<String>()
         for dn in subTaskDNs where seen.insert(dn).inserted { unique.append(dn) }
         guard !unique.isEmpty else { return [] }
-        return try await storeCall("cannot read deliveries") {
+        return try await PostgresStoreCall.run("cannot read deliveries") {
             var records: [DeliveryRecord] = []
             for start in stride(from: 0, to: unique.count, by: Self.chunkSize) {
                 let chunk = Array(unique[start..<min(start + Self.chunkSize, unique.count)])
@@ -215,37 +215,5 @@ public struct PostgresDeliveryJournal: DeliveryJournal {
     }
 
     /// Runs `body`, turning any failure into a short `StoreError` (no SQL, no server text).
-    private func storeCall<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch {
-            throw Self.storeError(error, what)
-        }
-    }
 
-    private static func storeError(_ error: any Error, _ what: String) -> any Error {
-        switch error {
-        case let error as StoreError:
-            return error
-        case is CancellationError:
-            return error
-        case let error as PostgresTransactionError:
-            if let inner = error.closureError ?? error.beginError ?? error.commitError {
-                return storeError(inner, what)
-            }
-            return StoreError.failed(what)
-        case let error as PSQLError:
-            switch error.code {
-            case .server:
-                let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
-                return StoreError.failed(what + state)
-            case .messageDecodingFailure, .unexpectedBackendMessage, .invalidCommandTag, .tooManyParameters:
-                return StoreError.failed(what)
-            default:
-                return StoreError.unavailable("\(what): \(error.code)")
-            }
-        default:
-            return StoreError.failed(what)
-        }
-    }
 }

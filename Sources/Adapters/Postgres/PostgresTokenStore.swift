@@ -20,7 +20,7 @@ public struct PostgresTokenStore: TokenStore {
     }
 
     public func startFamily(familyID: String, subject: String, tokenHash: String, expiresAt: Date, now: Date) async throws {
-        try await storeCall("cannot start the token family") {
+        try await PostgresStoreCall.run("cannot start the token family") {
             try await client.withTransaction(logger: logger) { connection in
                 try await connection.query(
                     "INSERT INTO token_families (family_id, subject, created_at, expires_at) VALUES (\(familyID), \(subject), \(now), \(expiresAt))",
@@ -35,7 +35,7 @@ public struct PostgresTokenStore: TokenStore {
     }
 
     public func rotate(presentedHash: String, nextHash: String, nextExpiresAt: Date, now: Date) async throws -> RotationOutcome {
-        try await storeCall("cannot rotate the refresh token") {
+        try await PostgresStoreCall.run("cannot rotate the refresh token") {
             // A fresh token not marked used by the conditional update can only be one whose
             // insertion committed in between: look again, a bounded number of times.
             for _ in 0..<3 {
@@ -107,7 +107,7 @@ public struct PostgresTokenStore: TokenStore {
     }
 
     public func revokeFamily(ofToken tokenHash: String, now: Date) async throws -> String? {
-        try await storeCall("cannot revoke the token family") {
+        try await PostgresStoreCall.run("cannot revoke the token family") {
             let rows = try await client.query(
                 """
                 UPDATE token_families SET revoked_at = COALESCE(revoked_at, \(now))
@@ -123,7 +123,7 @@ public struct PostgresTokenStore: TokenStore {
     }
 
     public func revokedFamilies(since: Date) async throws -> [RevokedFamily] {
-        try await storeCall("cannot list revoked token families") {
+        try await PostgresStoreCall.run("cannot list revoked token families") {
             let rows = try await client.query(
                 "SELECT family_id, revoked_at FROM token_families WHERE revoked_at >= \(since) ORDER BY revoked_at, family_id",
                 logger: logger
@@ -137,7 +137,7 @@ public struct PostgresTokenStore: TokenStore {
     }
 
     public func purgeExpired(now: Date) async throws -> Int {
-        try await storeCall("cannot purge expired refresh tokens") {
+        try await PostgresStoreCall.run("cannot purge expired refresh tokens") {
             try await client.withTransaction(logger: logger) { connection -> Int in
                 // Tokens first (their own expiry, or their family's), so that the count includes
                 // what the cascade of the family delete would otherwise remove silently.
@@ -170,37 +170,5 @@ public struct PostgresTokenStore: TokenStore {
     }
 
     /// Runs `body`, turning any failure into a short `StoreError` (no SQL, no server text).
-    private func storeCall<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch {
-            throw Self.storeError(error, what)
-        }
-    }
 
-    private static func storeError(_ error: any Error, _ what: String) -> any Error {
-        switch error {
-        case let error as StoreError:
-            return error
-        case is CancellationError:
-            return error
-        case let error as PostgresTransactionError:
-            if let inner = error.closureError ?? error.beginError ?? error.commitError {
-                return storeError(inner, what)
-            }
-            return StoreError.failed(what)
-        case let error as PSQLError:
-            switch error.code {
-            case .server:
-                let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
-                return StoreError.failed(what + state)
-            case .messageDecodingFailure, .unexpectedBackendMessage, .invalidCommandTag, .tooManyParameters:
-                return StoreError.failed(what)
-            default:
-                return StoreError.unavailable("\(what): \(error.code)")
-            }
-        default:
-            return StoreError.failed(what)
-        }
-    }
 }
