@@ -91,10 +91,10 @@ public struct JSONErrorMiddleware: RouterMiddleware {
 /// JSON helpers shared by handlers: compact UTF-8 output with `application/json`.
 public enum JSONBody {
     public static func response(_ object: Any, status: HTTPResponse.Status = .ok, requestID: String = "") -> Response {
-        // No .sortedKeys: Foundation sorts keys with locale-aware comparison, which was half the
-        // cost of encoding a 10,000-sub-task listing.
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return response(data: data, status: status)
+        var buffer = ByteBuffer()
+        buffer.writeBytes(JSONWriter.encode(object))
+        buffer.writeString("\n")
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: buffer))
     }
 
     public static func response<T: Encodable>(encoding value: T, status: HTTPResponse.Status = .ok) throws -> Response {

@@ -47,7 +47,7 @@ enum TaskJSON {
             "status": subTask.status.name,
             "error": NSNull(),
             "schedule": timestamp(subTask.schedule, zone: zone),
-            "due": subTask.isDue(at: now, in: zone),
+            "due": subTask.isDue(at: now, instants: instants(zone)),
             "target": (subTask.targetDN ?? subTask.recipients.first).map { $0 as Any } ?? NSNull(),
             "problems": subTask.problems,
         ]
@@ -109,9 +109,35 @@ enum TaskJSON {
     }
 
     /// ISO 8601 with the directory zone's offset at that instant, e.g. `2026-11-02T10:00:00+01:00`.
+    /// Per-thread memo of conversions for one zone: listings repeat a few schedules thousands of
+    /// times, and each conversion costs time-zone lookups. Bounded (see InstantCache).
+    final class ZoneMemo {
+        let instants: InstantCache
+        var iso: [LocalDateTime: String] = [:]
+        init(zone: TimeZone) { instants = InstantCache(zone: zone) }
+    }
+
+    static func memo(_ zone: TimeZone) -> ZoneMemo {
+        let key = "orchestrator.zone-memo." + zone.identifier
+        if let memo = Thread.current.threadDictionary[key] as? ZoneMemo { return memo }
+        let memo = ZoneMemo(zone: zone)
+        Thread.current.threadDictionary[key] = memo
+        return memo
+    }
+
+    static func instants(_ zone: TimeZone) -> InstantCache { memo(zone).instants }
+
     static func timestamp(_ value: LocalDateTime?, zone: TimeZone) -> Any {
         guard let value else { return NSNull() }
-        let instant = value.instant(in: zone)
+        let memo = memo(zone)
+        if let known = memo.iso[value] { return known }
+        let text = iso(value, instant: memo.instants.instant(of: value), zone: zone)
+        if memo.iso.count >= 4_096 { memo.iso.removeAll(keepingCapacity: true) }
+        memo.iso[value] = text
+        return text
+    }
+
+    private static func iso(_ value: LocalDateTime, instant: Date, zone: TimeZone) -> String {
         let offset = zone.secondsFromGMT(for: instant)
         let local = LocalDateTime(instant: instant, in: zone)
         let sign = offset < 0 ? "-" : "+"

@@ -34,14 +34,14 @@ public struct SubTaskQuery: Sendable, Equatable {
         self.after = after
     }
 
-    func matches(_ subTask: SubTask, now: Date, zone: TimeZone) -> Bool {
+    func matches(_ subTask: SubTask, now: Date, instants: InstantCache) -> Bool {
         if let status {
             switch (status, subTask.status) {
             case (.scheduled, .scheduled), (.completed, .completed), (.failed, .failed): break
             default: return false
             }
         }
-        if let due, subTask.isDue(at: now, in: zone) != due { return false }
+        if let due, subTask.isDue(at: now, instants: instants) != due { return false }
         return true
     }
 }
@@ -76,6 +76,7 @@ public struct ListTasks: Sendable {
     public func all() async throws(ServiceError) -> (zone: TimeZone, tasks: [TaskSummary]) {
         let snapshot = try await settings.current()
         let now = clock.now()
+        let instants = InstantCache(zone: snapshot.zone)
         let (tasks, subTasks) = try await read { () async throws -> ([MainTask], [SubTask]) in
             async let tasks = directory.mainTasks(kind: nil)
             async let subTasks = directory.subTasks(kind: nil)
@@ -83,7 +84,7 @@ public struct ListTasks: Sendable {
         }
         let byMaster = Dictionary(grouping: subTasks) { Self.key($0.master) }
         let summaries = tasks.sorted(by: Self.order).map { task in
-            TaskSummary(task: task, counts: SubTaskCounts(byMaster[Self.key(task.dn)] ?? [], now: now, in: snapshot.zone))
+            TaskSummary(task: task, counts: SubTaskCounts(byMaster[Self.key(task.dn)] ?? [], now: now, instants: instants))
         }
         return (snapshot.zone, summaries)
     }
@@ -92,6 +93,7 @@ public struct ListTasks: Sendable {
     public func ofKind(_ kind: TaskKind, query: SubTaskQuery) async throws(ServiceError) -> KindListing {
         let snapshot = try await settings.current()
         let now = clock.now()
+        let instants = InstantCache(zone: snapshot.zone)
         let (tasks, subTasks) = try await read { () async throws -> ([MainTask], [SubTask]) in
             async let tasks = directory.mainTasks(kind: kind)
             async let subTasks = directory.subTasks(kind: kind)
@@ -102,7 +104,7 @@ public struct ListTasks: Sendable {
         // Each DN's key is computed once: comparing parsed DNs inside the sort costs n·log n parses.
         let after = query.after.map { Self.key($0) }
         let selected = subTasks
-            .filter { query.matches($0, now: now, zone: snapshot.zone) }
+            .filter { query.matches($0, now: now, instants: instants) }
             .map { (key: Self.key($0.dn), subTask: $0) }
             .sorted { $0.key < $1.key }
             .drop { after != nil && $0.key <= after! }
@@ -113,7 +115,7 @@ public struct ListTasks: Sendable {
         let details = tasks.sorted(by: Self.order).map { task in
             TaskDetail(
                 task: task,
-                counts: SubTaskCounts(byMaster[Self.key(task.dn)] ?? [], now: now, in: snapshot.zone),
+                counts: SubTaskCounts(byMaster[Self.key(task.dn)] ?? [], now: now, instants: instants),
                 subTasks: pageByMaster[Self.key(task.dn)] ?? []
             )
         }
@@ -128,7 +130,7 @@ public struct ListTasks: Sendable {
         guard let task = try await read({ try await directory.mainTask(named: name, kind: kind) }) else { return nil }
         let subTasks = try await read { try await directory.subTasks(ofMaster: task.dn) }
         let sorted = subTasks.map { (key: Self.key($0.dn), subTask: $0) }.sorted { $0.key < $1.key }.map(\.subTask)
-        return (snapshot.zone, TaskDetail(task: task, counts: SubTaskCounts(sorted, now: now, in: snapshot.zone), subTasks: sorted))
+        return (snapshot.zone, TaskDetail(task: task, counts: SubTaskCounts(sorted, now: now, instants: InstantCache(zone: snapshot.zone)), subTasks: sorted))
     }
 
     /// DNs compare through their parsed form when possible (case and spacing of attribute types

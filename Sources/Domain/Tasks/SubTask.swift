@@ -69,8 +69,14 @@ public struct SubTask: Sendable, Equatable {
     /// `zone` (spec §3.1, §7: FD and PHP use strict `<`). An unreadable schedule is never due,
     /// and neither is a sub-task of an unknown type: no run would ever execute it.
     public func isDue(at now: Date, in zone: TimeZone) -> Bool {
+        isDue(at: now, instants: InstantCache(zone: zone))
+    }
+
+    /// The same rule, with the wall-clock → instant conversion memoised across many sub-tasks
+    /// (they mostly share their main task's schedule).
+    public func isDue(at now: Date, instants: InstantCache) -> Bool {
         guard status == .scheduled, kind != nil, let schedule else { return false }
-        return schedule.instant(in: zone) < now
+        return instants.instant(of: schedule) < now
     }
 }
 
@@ -90,6 +96,10 @@ public struct SubTaskCounts: Sendable, Equatable {
     }
 
     public init(_ subTasks: [SubTask], now: Date, in zone: TimeZone) {
+        self.init(subTasks, now: now, instants: InstantCache(zone: zone))
+    }
+
+    public init(_ subTasks: [SubTask], now: Date, instants: InstantCache) {
         self.init()
         for subTask in subTasks {
             switch subTask.status {
@@ -97,7 +107,7 @@ public struct SubTaskCounts: Sendable, Equatable {
             case .completed: completed += 1
             case .failed: failed += 1
             }
-            if subTask.isDue(at: now, in: zone) { due += 1 }
+            if subTask.isDue(at: now, instants: instants) { due += 1 }
         }
     }
 
