@@ -4,59 +4,24 @@ import Foundation
 import Logging
 import Testing
 
-/// The adapter a delivery journal contract test runs against.
-enum DeliveryJournalBackend: String, Sendable, CustomTestStringConvertible {
-    case postgres
-    case embedded
+typealias DeliveryJournalBackend = StoreBackend
 
-    var testDescription: String { rawValue }
-}
-
-/// Where one test's journal keeps its data: the PostgreSQL database of the harness, or a fresh
-/// SQLite directory. It outlives the journal instances opened on it (for the restart case).
+/// A delivery journal's data location (see `StoreLocation`).
 struct DeliveryJournalLocation: Sendable {
-    let backend: DeliveryJournalBackend
-    private let target: String
+    private let location: StoreLocation
 
     init(_ backend: DeliveryJournalBackend, services: TestServices) throws {
-        self.backend = backend
-        switch backend {
-        case .postgres: target = try services.require("ORCH_TEST_DATABASE_URL", for: "PostgreSQL")
-        case .embedded: target = FileManager.default.temporaryDirectory.appendingPathComponent("delivery-journal-\(UUID())").path
-        }
+        location = try StoreLocation(backend, services: services, name: "delivery-journal")
     }
 
-    /// Removes the SQLite directory (PostgreSQL rows are left: every test uses its own DNs).
-    func cleanUp() {
-        if backend == .embedded { try? FileManager.default.removeItem(atPath: target) }
-    }
+    func cleanUp() { location.cleanUp() }
 
-    /// Opens a new journal instance (its own client pool or SQLite connection, schema migrated),
-    /// runs `body` with it and shuts the instance down.
     func withJournal<T: Sendable>(_ body: (any DeliveryJournal) async throws -> T) async throws -> T {
-        let logger = Logger(label: "delivery-journal-\(backend.rawValue)")
-        switch backend {
-        case .postgres:
-            let database = try PostgresDatabase(url: target, logger: logger)
-            return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
-                group.addTask { await database.client.run() }
-                defer { group.cancelAll() }
-                // Other suites drop tables: migrate in every test.
-                try await database.migrate()
-                return try await body(PostgresDeliveryJournal(database: database, logger: logger))
-            }
-        case .embedded:
-            let database = SQLiteDatabase(directory: target, logger: logger)
-            try await database.open()
-            do {
-                let result = try await body(SQLiteDeliveryJournal(database: database, logger: logger))
-                try await database.close()
-                return result
-            } catch {
-                try? await database.close()
-                throw error
-            }
-        }
+        try await location.open(
+            postgres: { PostgresDeliveryJournal(database: $0, logger: $1) as any DeliveryJournal },
+            embedded: { SQLiteDeliveryJournal(database: $0, logger: $1) as any DeliveryJournal },
+            body
+        )
     }
 }
 

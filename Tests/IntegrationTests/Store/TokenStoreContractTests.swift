@@ -4,59 +4,24 @@ import Foundation
 import Logging
 import Testing
 
-/// The adapter a contract test runs against.
-enum TokenStoreBackend: String, Sendable, CustomTestStringConvertible {
-    case postgres
-    case embedded
+typealias TokenStoreBackend = StoreBackend
 
-    var testDescription: String { rawValue }
-}
-
-/// Where one test's token store keeps its data: the PostgreSQL database of the harness, or a
-/// fresh SQLite directory. It outlives the store instances opened on it (for the restart case).
+/// A token store's data location (see `StoreLocation`).
 struct TokenStoreLocation: Sendable {
-    let backend: TokenStoreBackend
-    private let target: String
+    private let location: StoreLocation
 
     init(_ backend: TokenStoreBackend, services: TestServices) throws {
-        self.backend = backend
-        switch backend {
-        case .postgres: target = try services.require("ORCH_TEST_DATABASE_URL", for: "PostgreSQL")
-        case .embedded: target = FileManager.default.temporaryDirectory.appendingPathComponent("token-store-\(UUID())").path
-        }
+        location = try StoreLocation(backend, services: services, name: "token-store")
     }
 
-    /// Removes the SQLite directory (PostgreSQL rows are left: every test uses its own ids).
-    func cleanUp() {
-        if backend == .embedded { try? FileManager.default.removeItem(atPath: target) }
-    }
+    func cleanUp() { location.cleanUp() }
 
-    /// Opens a new store instance (its own client pool or SQLite connection, schema migrated),
-    /// runs `body` with it and shuts the instance down.
     func withStore<T: Sendable>(_ body: (any TokenStore) async throws -> T) async throws -> T {
-        let logger = Logger(label: "token-store-\(backend.rawValue)")
-        switch backend {
-        case .postgres:
-            let database = try PostgresDatabase(url: target, logger: logger)
-            return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
-                group.addTask { await database.client.run() }
-                defer { group.cancelAll() }
-                // Other suites drop tables: migrate in every test.
-                try await database.migrate()
-                return try await body(PostgresTokenStore(database: database, logger: logger))
-            }
-        case .embedded:
-            let database = SQLiteDatabase(directory: target, logger: logger)
-            try await database.open()
-            do {
-                let result = try await body(SQLiteTokenStore(database: database, logger: logger))
-                try await database.close()
-                return result
-            } catch {
-                try? await database.close()
-                throw error
-            }
-        }
+        try await location.open(
+            postgres: { PostgresTokenStore(database: $0, logger: $1) as any TokenStore },
+            embedded: { SQLiteTokenStore(database: $0, logger: $1) as any TokenStore },
+            body
+        )
     }
 }
 
