@@ -32,30 +32,66 @@ let package = Package(
         .target(name: "Domain", swiftSettings: strict),
         // Use cases and the ports they need.
         .target(name: "Application", dependencies: ["Domain"], swiftSettings: strict),
-        // Every technology lives here, behind a port.
+        // Every technology lives in its own target under Sources/Adapters, behind a port: one
+        // technology reaches another only through Application's ports.
+        .target(name: "AdapterSupport", path: "Sources/Adapters/Support", swiftSettings: strict),
         .target(
-            name: "Adapters",
+            name: "LDAPAdapter", dependencies: ["Domain", "Application", "AdapterSupport", "CLDAP"],
+            path: "Sources/Adapters/LDAP", swiftSettings: strict
+        ),
+        .target(
+            name: "SMTPAdapter", dependencies: ["Application", "AdapterSupport", "CCurl"],
+            path: "Sources/Adapters/SMTP", swiftSettings: strict
+        ),
+        .target(
+            name: "StateStoreAdapter",
             dependencies: [
-                "Domain", "Application", "CLDAP", "CCurl",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                "Domain", "Application",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            path: "Sources/Adapters/StateStore", swiftSettings: strict
+        ),
+        .target(
+            name: "InMemoryAdapter", dependencies: ["Domain", "Application"],
+            path: "Sources/Adapters/InMemory", swiftSettings: strict
+        ),
+        .target(
+            name: "AuthCryptoAdapter",
+            dependencies: [
+                "Application", "AdapterSupport",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/Adapters/AuthCrypto", swiftSettings: strict
+        ),
+        .target(
+            name: "LoggingAdapter",
+            dependencies: ["Application", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/Adapters/Logging", swiftSettings: strict
+        ),
+        .target(
+            name: "HTTPAdapter",
+            dependencies: [
+                "Domain", "Application", "AdapterSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Sources/Adapters/HTTP",
+            resources: [.copy("Resources/openapi.json")],
             swiftSettings: strict
         ),
         // The composition root and the executable.
         .executableTarget(
             name: "Bootstrap",
             dependencies: [
-                "Domain", "Application", "Adapters",
+                "Domain", "Application", "AdapterSupport", "LDAPAdapter", "SMTPAdapter", "StateStoreAdapter", "InMemoryAdapter", "AuthCryptoAdapter", "LoggingAdapter", "HTTPAdapter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -67,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "Benchmarks",
             dependencies: [
-                "Adapters", "Application",
+                "Application", "LDAPAdapter", "StateStoreAdapter", "AuthCryptoAdapter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -75,10 +111,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "DomainTests", dependencies: ["Domain"], swiftSettings: strict),
+        // The use cases and the run engine against in-memory adapters: no service, seconds.
+        .testTarget(name: "ApplicationTests", dependencies: ["Domain", "Application", "InMemoryAdapter"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Domain", "Application", "Adapters", "Bootstrap",
+                "Domain", "Application", "AdapterSupport", "LDAPAdapter", "SMTPAdapter", "StateStoreAdapter", "InMemoryAdapter", "AuthCryptoAdapter", "LoggingAdapter", "HTTPAdapter", "Bootstrap",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -31,3 +31,15 @@ public struct ServiceError: Error, Sendable, Equatable, CustomStringConvertible 
 
     public var description: String { "\(code): \(message)" }
 }
+
+extension ServiceError {
+    /// Any failure of a use case as the one error the edges know; nothing internal leaks.
+    public static func from(_ error: any Error, doing what: String) -> ServiceError {
+        switch error {
+        case let error as ServiceError: error
+        case let error as DirectoryError: error.serviceError
+        case let error as any CodedError: ServiceError(.unavailable, code: error.code, message: error.message)
+        default: ServiceError(.internalFailure, code: "internal", message: "\(what) failed")
+        }
+    }
+}

@@ -1,4 +1,6 @@
-import Adapters
+import LDAPAdapter
+import StateStoreAdapter
+import AuthCryptoAdapter
 import Application
 import AsyncHTTPClient
 import Domain

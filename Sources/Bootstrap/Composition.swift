@@ -1,61 +1,27 @@
-import Adapters
+import AdapterSupport
 import Application
+import AuthCryptoAdapter
 import Domain
 import Foundation
+import HTTPAdapter
 import Hummingbird
+import LDAPAdapter
+import LoggingAdapter
 import Logging
 import ServiceLifecycle
+import SMTPAdapter
+import StateStoreAdapter
 
 /// The composition root: the only place that knows which adapter serves which port.
 enum Composition {
     typealias App = Hummingbird.Application<RouterResponder<AppRequestContext>>
-
     /// The state store chosen by configuration: PostgreSQL when DATABASE_URL is set, else embedded.
-    enum Store: Sendable {
-        case postgres(PostgresDatabase)
-        case embedded(SQLiteDatabase)
-
-        var probe: any HealthProbe {
-            switch self {
-            case .postgres(let database): database
-            case .embedded(let database): database
-            }
-        }
-
-        /// Long-running parts that must be in the ServiceGroup (the PostgreSQL pool).
-        var services: [any Service] {
-            switch self {
-            case .postgres(let database): [database.client]
-            case .embedded(let database): [database]
-            }
-        }
-
-        func tokenStore(logger: Logger) -> any TokenStore {
-            switch self {
-            case .postgres(let database): PostgresTokenStore(database: database, logger: logger)
-            case .embedded(let database): SQLiteTokenStore(database: database, logger: logger)
-            }
-        }
-
-        func deliveryJournal(logger: Logger) -> any DeliveryJournal {
-            switch self {
-            case .postgres(let database): PostgresDeliveryJournal(database: database, logger: logger)
-            case .embedded(let database): SQLiteDeliveryJournal(database: database, logger: logger)
-            }
-        }
-
-        func migrate() async throws {
-            switch self {
-            case .postgres(let database): try await database.migrate()
-            case .embedded(let database): try await database.open()
-            }
-        }
-    }
+    typealias Store = any RunningStateStore
 
     static func store(_ settings: Settings, logger: Logger) throws -> Store {
         switch settings.database {
-        case .postgres(let url): .postgres(try PostgresDatabase(url: url, logger: logger))
-        case .embedded(let directory): .embedded(SQLiteDatabase(directory: directory, logger: logger))
+        case .postgres(let url): PostgresStateStore(database: try PostgresDatabase(url: url, logger: logger), logger: logger)
+        case .embedded(let directory): EmbeddedStateStore(database: SQLiteDatabase(directory: directory, logger: logger), logger: logger)
         }
     }
 
@@ -69,39 +35,17 @@ enum Composition {
 
     static func authDependencies(settings: Settings, ldap: LDAPClient, store: Store, clock: any WallClock, logger: Logger) async -> AuthDependencies {
         let policy = AuthPolicy(accessTokenLifetime: TimeInterval(settings.tokenExpiry), refreshTokenLifetime: TimeInterval(settings.refreshExpiry))
-        let tokens = store.tokenStore(logger: logger)
         return AuthDependencies(
             directory: LDAPDSADirectory(client: ldap, dsaBase: settings.ldap.dsaBase),
-            store: tokens,
+            store: store.tokens,
             codec: await JWTKitAccessTokenCodec(secret: settings.secretKey, skew: policy.clockSkew),
             crypto: CryptoTokenCrypto(),
             clock: clock,
             log: LoggingSecurityEventLog(logger: logger),
             throttle: LoginThrottle(),
-            revocations: RevocationCache(store: tokens, retention: policy.accessTokenLifetime + policy.clockSkew + 5),
+            revocations: RevocationCache(store: store.tokens, retention: policy.accessTokenLifetime + policy.clockSkew + 5),
             policy: policy
         )
-    }
-
-    /// The router with every route, and the auth dependencies the application's services share.
-    static func makeRouter(settings: Settings, store: Store, clock: any WallClock = SystemWallClock(), logger: Logger) async throws -> (router: Router<AppRequestContext>, auth: AuthDependencies) {
-        let ldap = ldapClient(settings)
-        let readiness = CheckReadiness(probes: [LDAPDirectoryHealth(client: ldap, baseDN: settings.ldap.base), store.probe])
-        let auth = await authDependencies(settings: settings, ldap: ldap, store: store, clock: clock, logger: logger)
-
-        let router = Router(context: AppRequestContext.self)
-        router.middlewares.add(RequestIDMiddleware())
-        router.middlewares.add(JSONErrorMiddleware())
-        HealthRoutes(readiness: readiness).register(on: router)
-        AuthRoutes(auth: auth).register(on: router)
-        SessionRoutes(auth: auth).register(on: router)
-        let directory = LDAPTaskDirectory(client: ldap, base: settings.ldap.base)
-        let directorySettings = DirectorySettings(directory: directory, clock: clock, ttl: TimeInterval(settings.configTTL))
-        TaskRoutes(tasks: ListTasks(directory: directory, settings: directorySettings, clock: clock), auth: auth, clock: clock).register(on: router)
-        RunRoutes(mail: try runMailTasks(settings: settings, ldap: ldap, directory: directory, store: store, clock: clock, logger: logger), auth: auth)
-            .register(on: router)
-        OpenAPIRoutes().register(on: router)
-        return (router, auth)
     }
 
     static func smtpSettings(_ settings: Settings) -> SMTPSettings {
@@ -118,27 +62,61 @@ enum Composition {
         )
     }
 
-    static func runMailTasks(settings: Settings, ldap: LDAPClient, directory: any TaskDirectory, store: Store, clock: any WallClock, logger: Logger) throws -> RunMailTasks {
-        RunMailTasks(.init(
-            directory: directory,
-            templates: try LDAPMailTemplates(client: ldap, base: settings.ldap.base),
-            updates: try LDAPTaskUpdates(client: ldap, base: settings.ldap.base),
-            journal: store.deliveryJournal(logger: logger),
-            transport: CurlMailTransport(settings: smtpSettings(settings)),
-            crypto: CryptoTokenCrypto(),
-            clock: clock,
-            lease: TimeInterval(settings.mailLease)
+    /// Every use case, built once; HTTP, the CLI and the scheduler hold this, never ports.
+    static func useCases(
+        settings: Settings, store: Store, clock: any WallClock = SystemWallClock(), shutdown: any ShutdownSignal = NeverShuttingDown(), logger: Logger
+    ) async throws -> UseCases {
+        let ldap = ldapClient(settings)
+        let directory = LDAPTaskDirectory(client: ldap, base: settings.ldap.base)
+        let updates = try LDAPTaskUpdates(client: ldap, base: settings.ldap.base)
+        let crypto = CryptoTokenCrypto()
+        let engine = RunEngine(.init(
+            directory: directory, statuses: updates, journal: store.work, history: store.history, clock: clock, ids: crypto,
+            shutdown: shutdown, lease: TimeInterval(settings.mailLease), batchSize: settings.runBatchSize
         ))
+        let mail = MailRun(.init(
+            templates: try LDAPMailTemplates(client: ldap, base: settings.ldap.base),
+            transport: CurlMailTransport(settings: smtpSettings(settings)), stamp: updates, crypto: crypto, clock: clock
+        ))
+        return UseCases(
+            auth: await authDependencies(settings: settings, ldap: ldap, store: store, clock: clock, logger: logger),
+            readiness: CheckReadiness(probes: [LDAPDirectoryHealth(client: ldap, baseDN: settings.ldap.base), store.probe]),
+            tasks: ListTasks(directory: directory, settings: DirectorySettings(directory: directory, clock: clock, ttl: TimeInterval(settings.configTTL)), clock: clock),
+            runs: RunTasks(engine: engine, kinds: [mail]),
+            records: RunRecords(history: store.history, clock: clock, retention: TimeInterval(settings.runRetentionDays) * 86_400),
+            clock: clock
+        )
     }
 
-    /// The HTTP application. Migrations run before the server accepts requests.
-    static func makeApplication(settings: Settings, store: Store, clock: any WallClock = SystemWallClock(), logger: Logger) async throws -> App {
-        let (router, auth) = try await makeRouter(settings: settings, store: store, clock: clock, logger: logger)
+    /// The router with every route.
+    static func makeRouter(_ useCases: UseCases) throws -> Router<AppRequestContext> {
+        let router = Router(context: AppRequestContext.self)
+        router.middlewares.add(RequestIDMiddleware())
+        router.middlewares.add(JSONErrorMiddleware())
+        HealthRoutes(readiness: useCases.readiness).register(on: router)
+        AuthRoutes(auth: useCases.auth).register(on: router)
+        SessionRoutes(auth: useCases.auth).register(on: router)
+        TaskRoutes(tasks: useCases.tasks, auth: useCases.auth, clock: useCases.clock).register(on: router)
+        RunRoutes(runs: useCases.runs, records: useCases.records, auth: useCases.auth).register(on: router)
+        OpenAPIRoutes(document: try OpenAPIDocument.load()).register(on: router)
+        return router
+    }
+
+    /// The HTTP application and its long-running companions. Migrations run before the server
+    /// accepts requests.
+    static func makeApplication(
+        settings: Settings, store: Store, clock: any WallClock = SystemWallClock(), shutdown: ShutdownFlag = ShutdownFlag(), logger: Logger
+    ) async throws -> App {
+        let useCases = try await useCases(settings: settings, store: store, clock: clock, shutdown: shutdown, logger: logger)
         let migrated = StartupGate()
         var app = App(
-            router: router,
+            router: try makeRouter(useCases),
             configuration: .init(address: .hostname(settings.listenHost, port: settings.listenPort), serverName: "fusiondirectory-orchestrator"),
-            services: store.services + [RevocationPoller(cache: auth.revocations, store: auth.store, clock: clock, logger: logger, gate: migrated)],
+            services: store.services + [
+                RevocationPoller(cache: useCases.auth.revocations, store: useCases.auth.store, clock: clock, logger: logger, gate: migrated),
+                RunHistoryPurger(records: useCases.records, gate: migrated, logger: logger),
+                ShutdownWatcher(flag: shutdown),
+            ],
             logger: logger
         )
         app.beforeServerStarts {
@@ -147,4 +125,14 @@ enum Composition {
         }
         return app
     }
+}
+
+/// The use cases of the service, built once by `Composition.useCases`.
+struct UseCases: Sendable {
+    let auth: AuthDependencies
+    let readiness: CheckReadiness
+    let tasks: ListTasks
+    let runs: RunTasks
+    let records: RunRecords
+    let clock: any WallClock
 }

@@ -1,4 +1,11 @@
-import Adapters
+import AdapterSupport
+import LDAPAdapter
+import SMTPAdapter
+import StateStoreAdapter
+import InMemoryAdapter
+import AuthCryptoAdapter
+import LoggingAdapter
+import HTTPAdapter
 import ArgumentParser
 import Foundation
 import Hummingbird
@@ -43,11 +50,10 @@ struct Serve: AsyncParsableCommand {
         }
         let store = try Composition.store(settings, logger: logger)
         let app = try await Composition.makeApplication(settings: settings, store: store, logger: logger)
-        let group = ServiceGroup(configuration: .init(
-            services: [app],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger
-        ))
+        var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // A run in flight stops claiming at once; what it is applying gets this long to finish.
+        configuration.maximumGracefulShutdownDuration = .seconds(settings.shutdownTimeout)
+        let group = ServiceGroup(configuration: configuration)
         logger.info("starting", metadata: ["listen": "\(settings.listenHost):\(settings.listenPort)", "ldap": "\(settings.ldap.url)"])
         try await group.run()
     }
@@ -61,18 +67,19 @@ struct Migrate: AsyncParsableCommand {
     func run() async throws {
         let settings = options.settings()
         let logger = LogSetup.makeLogger(settings: settings)
-        let store = try Composition.store(settings, logger: logger)
-        switch store {
-        case .postgres(let database):
+        switch try Composition.store(settings, logger: logger) {
+        case let store as PostgresStateStore:
             try await withThrowingDiscardingTaskGroup { group in
-                group.addTask { await database.client.run() }
-                try await database.migrate()
-                print("migrations applied: \(try await database.appliedMigrations())")
+                group.addTask { await store.database.client.run() }
+                try await store.migrate()
+                print("migrations applied: \(try await store.database.appliedMigrations())")
                 group.cancelAll()
             }
-        case .embedded(let database):
-            try await database.open()
-            print("migrations applied: \(try await database.appliedMigrations()) (\(database.path))")
+        case let store as EmbeddedStateStore:
+            try await store.migrate()
+            print("migrations applied: \(try await store.database.appliedMigrations()) (\(store.database.path))")
+        default:
+            break
         }
     }
 }

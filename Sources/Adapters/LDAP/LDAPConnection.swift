@@ -1,3 +1,4 @@
+import AdapterSupport
 import CLDAP
 import Domain
 import Foundation
@@ -185,13 +186,6 @@ extension LDAPModification.Operation {
         case .delete: LDAP_MOD_DELETE
         case .replace: LDAP_MOD_REPLACE
         }
-    }
-}
-
-extension Duration {
-    var milliseconds: Int {
-        let (seconds, attoseconds) = components
-        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
     }
 }
 

@@ -20,23 +20,3 @@ public struct LDAPMailTemplates: MailTemplates {
         return MailTemplate(entry: entry, attachmentEntries: attachments)
     }
 }
-
-/// Status and anti-spam writes on FD's entries.
-public struct LDAPTaskUpdates: TaskUpdates {
-    private let client: LDAPClient
-    private let base: DistinguishedName
-
-    public init(client: LDAPClient, base: String) throws {
-        self.client = client
-        self.base = try DistinguishedName(parsing: base)
-    }
-
-    public func setStatus(_ status: SubTaskStatus, ofSubTask dn: String) async throws {
-        try await client.modify(dn, [.replace("fdTasksGranularStatus", [status.ldapValue])])
-    }
-
-    public func recordMailSent(at date: Date, configuration: FDConfiguration) async throws {
-        let dn = FDConfiguration.entryDN(under: base).description
-        try await client.modify(dn, [.replace("fdTasksConfLastExecTime", [UnixTime.format(date)])])
-    }
-}

@@ -70,4 +70,8 @@ public struct LDAPTaskDirectory: TaskDirectory {
         let filter = LDAPFilter.and([.objectClass("fdTasksGranular"), .equal("fdTasksGranularMaster", masterDN)])
         return try await client.search(base: base, filter: filter, attributes: Self.subTaskAttributes).map(SubTask.init(entry:))
     }
+
+    public func subTask(at dn: String) async throws -> SubTask? {
+        try await client.read(dn, attributes: Self.subTaskAttributes, filter: .objectClass("fdTasksGranular")).map(SubTask.init(entry:))
+    }
 }

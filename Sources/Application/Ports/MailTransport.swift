@@ -54,18 +54,28 @@ public enum MailError: Error, Sendable, Equatable {
     case connection(String)
     /// An address is not a valid mailbox; nothing was sent.
     case invalidAddress(String)
+    /// The whole message went to the server but its reply never came (timeout or reset after
+    /// DATA): it may have been delivered, so it must not be resent automatically.
+    case outcomeUnknown(String)
 
     public var isTransient: Bool {
         switch self {
         case .deferred, .connection: true
-        case .rejected, .invalidAddress: false
+        case .rejected, .invalidAddress, .outcomeUnknown: false
         }
+    }
+
+    /// True only when the message may have been delivered although no 250 was seen.
+    public var mayHaveBeenDelivered: Bool {
+        if case .outcomeUnknown = self { return true }
+        return false
     }
 
     /// Short, human-readable, one line: fit for `fdTasksGranularStatus`.
     public var summary: String {
         switch self {
         case .rejected(let text), .deferred(let text), .connection(let text): text
+        case .outcomeUnknown(let text): "no reply after the message data: \(text)"
         case .invalidAddress(let address): "invalid address: \(address)"
         }
     }

@@ -14,4 +14,6 @@ public protocol TaskDirectory: Sendable {
     func mainTask(named name: String, kind: TaskKind) async throws -> MainTask?
     /// The sub-tasks whose fdTasksGranularMaster is `masterDN`.
     func subTasks(ofMaster masterDN: String) async throws -> [SubTask]
+    /// The sub-task at `dn` as it is now, nil when it is gone.
+    func subTask(at dn: String) async throws -> SubTask?
 }

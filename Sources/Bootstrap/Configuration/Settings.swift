@@ -51,8 +51,15 @@ struct Settings: Sendable {
     var logFormat: String
     /// Seconds the FD configuration (time zone, anti-spam limits) is reused before it is read again.
     var configTTL: Int
-    /// Seconds a mail run holds its claimed deliveries before another run may take them over.
+    /// Seconds a run's claims stay valid without its heartbeat (renewed every third of it while
+    /// the run lives); a dead run's claims are taken over after this.
     var mailLease: Int
+    /// Items a run claims at a time.
+    var runBatchSize: Int
+    /// Days runs are kept in the history.
+    var runRetentionDays: Int
+    /// Seconds SIGTERM waits for in-flight work before the process ends anyway.
+    var shutdownTimeout: Int
 }
 
 struct ConfigurationError: Error, CustomStringConvertible, Equatable {
@@ -146,6 +153,9 @@ extension Settings {
         }
         configTTL = try read.integer("ORCHESTRATOR_CONFIG_TTL", default: 60, range: 0...86_400)
         mailLease = try read.integer("MAIL_LEASE_SECONDS", default: 600, range: 1...86_400)
+        runBatchSize = try read.integer("RUN_BATCH_SIZE", default: 50, range: 1...10_000)
+        runRetentionDays = try read.integer("RUN_HISTORY_RETENTION_DAYS", default: 90, range: 1...36_500)
+        shutdownTimeout = try read.integer("SHUTDOWN_TIMEOUT_SECONDS", default: 30, range: 1...3_600)
         logLevel = read.optional("LOG_LEVEL") ?? "info"
         logFormat = read.optional("LOG_FORMAT") ?? "json"
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {

@@ -1,4 +1,11 @@
-@testable import Adapters
+@testable import AdapterSupport
+@testable import LDAPAdapter
+@testable import SMTPAdapter
+@testable import StateStoreAdapter
+@testable import InMemoryAdapter
+@testable import AuthCryptoAdapter
+@testable import LoggingAdapter
+@testable import HTTPAdapter
 import Application
 @testable import Bootstrap
 import Foundation
@@ -224,7 +231,7 @@ extension LiveServices {
         func theTokenStoreSurvivesAServiceRestart(backend: Backend) async throws {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("restart-\(UUID())").path
             func freshStore() throws -> Composition.Store {
-                backend == .embedded ? .embedded(SQLiteDatabase(directory: directory, logger: Logger(label: "s"))) : try store(.postgres)
+                backend == .embedded ? EmbeddedStateStore(database: SQLiteDatabase(directory: directory, logger: Logger(label: "s")), logger: Logger(label: "s")) : try store(.postgres)
             }
             let refresh = try await app(freshStore()).test(.router) { client in
                 try #require(try await client.login("orchestrator", "orchestrator-pass")["refresh_token"])

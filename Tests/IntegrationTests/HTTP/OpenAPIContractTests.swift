@@ -1,4 +1,11 @@
-import Adapters
+import AdapterSupport
+import LDAPAdapter
+import SMTPAdapter
+import StateStoreAdapter
+import InMemoryAdapter
+import AuthCryptoAdapter
+import LoggingAdapter
+import HTTPAdapter
 @testable import Bootstrap
 import Foundation
 import HTTPTypes
@@ -7,12 +14,12 @@ import HummingbirdTesting
 import Logging
 import Testing
 
-/// `openapi/openapi.json` is the published contract: it must list exactly the routes the router
+/// `the OpenAPI document` is the published contract: it must list exactly the routes the router
 /// has, be OpenAPI 3.1, and be what `GET /api/openapi.json` serves. No service is contacted: the
 /// LDAP URL below is never dialled, the embedded store lives in a temporary directory.
 /// (`scripts/schemathesis` checks the responses themselves against a running service.)
 @Suite struct OpenAPIContractTests {
-    static let documentURL = TestServices.repositoryRoot.appendingPathComponent("openapi/openapi.json")
+    static let documentURL = TestServices.repositoryRoot.appendingPathComponent("Sources/Adapters/HTTP/Resources/openapi.json")
     static let methods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
 
     struct Route: Hashable, Comparable, CustomStringConvertible {
@@ -46,7 +53,7 @@ import Testing
     }
 
     static func document() throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: documentData()) as? [String: Any], "openapi/openapi.json is not a JSON object")
+        try #require(try JSONSerialization.jsonObject(with: documentData()) as? [String: Any], "the OpenAPI document is not a JSON object")
     }
 
     /// Resolves a local `$ref` ("#/components/pathItems/Login") in `document`.
@@ -84,7 +91,7 @@ import Testing
 
     static func registeredRoutes() async throws -> Set<Route> {
         let store = try TestServices.shared.embeddedStore()
-        let (router, _) = try await Composition.makeRouter(settings: try settings(), store: store, logger: logger)
+        let router = try Composition.makeRouter(try await Composition.useCases(settings: try settings(), store: store, logger: logger))
         return Set(router.routes.map { Route(method: $0.method.rawValue.lowercased(), path: openAPIPath($0.path.description)) })
     }
 
@@ -98,8 +105,8 @@ import Testing
         #expect(registered.count > 10, "the router lists suspiciously few routes: \(registered.sorted())")
         let undocumented = registered.subtracting(documented).sorted()
         let unregistered = documented.subtracting(registered).sorted()
-        #expect(undocumented.isEmpty, "registered but missing from openapi/openapi.json: \(undocumented)")
-        #expect(unregistered.isEmpty, "in openapi/openapi.json but not registered: \(unregistered)")
+        #expect(undocumented.isEmpty, "registered but missing from the OpenAPI document: \(undocumented)")
+        #expect(unregistered.isEmpty, "in the OpenAPI document but not registered: \(unregistered)")
     }
 
     @Test func theDocumentIsOpenAPI31WithResolvableReferences() throws {
@@ -126,10 +133,11 @@ import Testing
         #expect(scheme?["bearerFormat"] as? String == "JWT")
     }
 
-    @Test func theExecutableEmbedsTheRepositoryDocument() throws {
+    @Test func theBuiltResourceIsTheRepositoryDocument() throws {
+        let served = try OpenAPIDocument.load()
         #expect(
-            Data(OpenAPIDocument.json.utf8) == (try Self.documentData()),
-            "Sources/Adapters/HTTP/OpenAPIRoutes.swift embeds an outdated copy of openapi/openapi.json: run scripts/schemathesis --embed"
+            Data(buffer: served.bytes) == (try Self.documentData()),
+            "the built resource bundle holds another openapi.json than the repository: rebuild"
         )
     }
 
@@ -141,7 +149,7 @@ import Testing
                     #expect(response.status == .ok, "\(uri)")
                     #expect(response.headers[.contentType] == "application/json", "\(uri)")
                     #expect(response.headers[HTTPField.Name("X-Request-Id")!]?.isEmpty == false, "\(uri)")
-                    #expect(Data(buffer: response.body) == expected, "\(uri) does not serve openapi/openapi.json")
+                    #expect(Data(buffer: response.body) == expected, "\(uri) does not serve the OpenAPI document")
                 }
             }
         }

@@ -1,4 +1,11 @@
-@testable import Adapters
+@testable import AdapterSupport
+@testable import LDAPAdapter
+@testable import SMTPAdapter
+@testable import StateStoreAdapter
+@testable import InMemoryAdapter
+@testable import AuthCryptoAdapter
+@testable import LoggingAdapter
+@testable import HTTPAdapter
 @testable import Bootstrap
 import Foundation
 import HTTPTypes
@@ -128,7 +135,7 @@ extension LiveServices {
                 for item in reply.body["items"] as? [[String: Any]] ?? [] where item["outcome"] as? String == "unknown" {
                     unknown.insert(item["subtask"] as? String ?? "")
                 }
-                if ((reply.body["summary"] as? [String: Int])?["sent"] ?? 0) == 0 { break }
+                if ((reply.body["summary"] as? [String: Int])?["applied"] ?? 0) == 0 { break }
             }
 
             let counts = try receivedCounts("crash-")

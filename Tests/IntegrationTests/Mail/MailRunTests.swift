@@ -1,4 +1,11 @@
-@testable import Adapters
+@testable import AdapterSupport
+@testable import LDAPAdapter
+@testable import SMTPAdapter
+@testable import StateStoreAdapter
+@testable import InMemoryAdapter
+@testable import AuthCryptoAdapter
+@testable import LoggingAdapter
+@testable import HTTPAdapter
 @testable import Bootstrap
 import Foundation
 import HTTPTypes
@@ -36,7 +43,7 @@ extension LiveServices {
         }
 
         static func outcomes(_ report: [String: Any]) -> [String: String] {
-            Dictionary(((report["items"] as? [[String: Any]]) ?? []).map { ("\($0["subtask"] as? String ?? "")|\($0["recipient"] as? String ?? "")", $0["outcome"] as? String ?? "") }) { a, _ in a }
+            Dictionary(((report["items"] as? [[String: Any]]) ?? []).map { ("\($0["subtask"] as? String ?? "")|\($0["target"] as? String ?? "")", $0["outcome"] as? String ?? "") }) { a, _ in a }
         }
 
         @Test func aRunSendsEachDueMailOnceWithEverythingTheTemplateSays() async throws {
@@ -44,12 +51,12 @@ extension LiveServices {
                 let report = try await Self.patch(client, token)
                 let summary = try #require(report["summary"] as? [String: Int])
                 #expect(summary["due"] == 4)
-                #expect(summary["sent"] == 2)
+                #expect(summary["applied"] == 2)
                 #expect(summary["failed"] == 1)
                 #expect(summary["deferred"] == 1)
                 let outcomes = Self.outcomes(report)
-                #expect(outcomes["\(Self.m1)|emile.faure@example.org"] == "sent")
-                #expect(outcomes["\(Self.m6)|lucie.martin@example.org"] == "sent")
+                #expect(outcomes["\(Self.m1)|emile.faure@example.org"] == "applied")
+                #expect(outcomes["\(Self.m6)|lucie.martin@example.org"] == "applied")
                 #expect(outcomes["\(Self.m2)|reject550-tlegrand@example.org"] == "failed")
                 #expect(outcomes["\(Self.m5)|defer451-agirard@example.org"] == "deferred")
 
@@ -90,7 +97,7 @@ extension LiveServices {
 
                 // A second run sends nothing twice: only the deferred one is tried again.
                 let again = try await Self.patch(client, token)
-                #expect((again["summary"] as? [String: Int])?["sent"] == 0)
+                #expect((again["summary"] as? [String: Int])?["applied"] == 0)
                 #expect(try sink.all().count == 2)
             }
         }
@@ -102,7 +109,7 @@ extension LiveServices {
                 #expect(try await services.status(of: Self.m1) == "2")
                 try await services.ldap().modify(Self.m1, [.replace("fdTasksGranularStatus", ["1"])])
                 let again = try await Self.patch(client, token)
-                #expect(Self.outcomes(again)["\(Self.m1)|emile.faure@example.org"] == "sent")
+                #expect(Self.outcomes(again)["\(Self.m1)|emile.faure@example.org"] == "applied")
                 #expect(try SMTPSink(services: services).messages(to: "emile.faure@example.org").count == 2)
                 #expect(try await services.status(of: Self.m1) == "2")
             }
@@ -112,13 +119,13 @@ extension LiveServices {
             try await run { client, token in
                 try services.setSinkMode("defer451")
                 let first = try await Self.patch(client, token)
-                #expect((first["summary"] as? [String: Int])?["sent"] == 0)
+                #expect((first["summary"] as? [String: Int])?["applied"] == 0)
                 #expect(try await services.status(of: Self.m1) == "1")
                 #expect(try SMTPSink(services: services).all().isEmpty)
 
                 try services.setSinkMode("accept")
                 let second = try await Self.patch(client, token)
-                #expect(Self.outcomes(second)["\(Self.m1)|emile.faure@example.org"] == "sent")
+                #expect(Self.outcomes(second)["\(Self.m1)|emile.faure@example.org"] == "applied")
                 #expect(try await services.status(of: Self.m1) == "2")
                 #expect(try SMTPSink(services: services).messages(to: "emile.faure@example.org").count == 1)
             }
@@ -133,7 +140,7 @@ extension LiveServices {
                 ])
                 let report = try await Self.patch(client, token)
                 #expect((report["skippedReason"] as? String)?.contains("anti-spam interval") == true)
-                #expect((report["summary"] as? [String: Int])?["sent"] == 0)
+                #expect((report["summary"] as? [String: Int])?["applied"] == 0)
                 #expect(try SMTPSink(services: services).all().isEmpty)
             }
         }
@@ -142,7 +149,7 @@ extension LiveServices {
             try await run { client, token in
                 try await services.ldap().modify("cn=config,ou=fusiondirectory,dc=example,dc=org", [.replace("fdTasksConfMaxEmails", ["1"])])
                 let report = try await Self.patch(client, token)
-                #expect((report["summary"] as? [String: Int])?["sent"] ?? 0 <= 1)
+                #expect((report["summary"] as? [String: Int])?["applied"] ?? 0 <= 1)
                 #expect(try SMTPSink(services: services).all().count <= 1)
                 #expect(((report["items"] as? [[String: Any]]) ?? []).contains { ($0["detail"] as? String)?.contains("anti-spam limit") == true })
             }

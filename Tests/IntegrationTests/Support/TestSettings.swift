@@ -1,4 +1,11 @@
-@testable import Adapters
+@testable import AdapterSupport
+@testable import LDAPAdapter
+@testable import SMTPAdapter
+@testable import StateStoreAdapter
+@testable import InMemoryAdapter
+@testable import AuthCryptoAdapter
+@testable import LoggingAdapter
+@testable import HTTPAdapter
 @testable import Bootstrap
 import Foundation
 import Logging
@@ -31,11 +38,11 @@ extension TestServices {
     /// A fresh embedded state store in a temporary directory.
     func embeddedStore() throws -> Composition.Store {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("orchestrator-test-\(UUID())").path
-        return .embedded(SQLiteDatabase(directory: directory, logger: Logger(label: "test-store")))
+        return EmbeddedStateStore(database: SQLiteDatabase(directory: directory, logger: Logger(label: "test-store")), logger: Logger(label: "test-store"))
     }
 
     /// The PostgreSQL state store of the harness.
     func postgresStore() throws -> Composition.Store {
-        .postgres(try PostgresDatabase(url: require("ORCH_TEST_DATABASE_URL", for: "PostgreSQL"), logger: Logger(label: "test-pg")))
+        PostgresStateStore(database: try PostgresDatabase(url: require("ORCH_TEST_DATABASE_URL", for: "PostgreSQL"), logger: Logger(label: "test-pg")), logger: Logger(label: "test-pg"))
     }
 }

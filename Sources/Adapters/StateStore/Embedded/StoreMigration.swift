@@ -72,6 +72,48 @@ extension StoreMigration {
             """,
             "CREATE INDEX IF NOT EXISTS mail_deliveries_state ON mail_deliveries (state)",
         ]),
+        // Kind-neutral work items (PostgresWorkJournal) replace the mail deliveries: every row
+        // is carried over (sending → applying, sent → applied) before the old table goes. Plus
+        // the run history (PostgresRunHistory).
+        StoreMigration(version: 4, name: "work_items_and_runs", statements: [
+            """
+            CREATE TABLE IF NOT EXISTS work_items (
+                operation text NOT NULL,
+                sub_task_dn text NOT NULL,
+                target text NOT NULL,
+                state text NOT NULL,
+                owner text,
+                lease_expires_at timestamptz,
+                attempts integer NOT NULL DEFAULT 0,
+                generation integer NOT NULL DEFAULT 0,
+                detail text,
+                updated_at timestamptz NOT NULL,
+                PRIMARY KEY (operation, sub_task_dn, target)
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS work_items_owner ON work_items (owner) WHERE state IN ('claimed', 'applying')",
+            """
+            INSERT INTO work_items (operation, sub_task_dn, target, state, owner, lease_expires_at, attempts, generation, detail, updated_at)
+            SELECT 'mail', sub_task_dn, recipient,
+                   CASE state WHEN 'sending' THEN 'applying' WHEN 'sent' THEN 'applied' ELSE state END,
+                   owner, lease_expires_at, attempts, 0, detail, updated_at
+            FROM mail_deliveries WHERE true
+            ON CONFLICT DO NOTHING
+            """,
+            "DROP TABLE mail_deliveries",
+            """
+            CREATE TABLE IF NOT EXISTS runs (
+                run_id text PRIMARY KEY,
+                operation text NOT NULL,
+                started_at timestamptz NOT NULL,
+                ended_at timestamptz NOT NULL,
+                header text NOT NULL,
+                items text NOT NULL
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS runs_started ON runs (started_at DESC, run_id DESC)",
+            "CREATE INDEX IF NOT EXISTS runs_ended ON runs (ended_at)",
+        ]),
     ]
 
     /// The embedded (SQLite) schema, in order; same versions and meaning as `postgres`.
@@ -129,6 +171,48 @@ extension StoreMigration {
             )
             """,
             "CREATE INDEX IF NOT EXISTS mail_deliveries_state ON mail_deliveries (state)",
+        ]),
+        // Kind-neutral work items (SQLiteWorkJournal) replace the mail deliveries: every row
+        // is carried over (sending → applying, sent → applied) before the old table goes. Plus
+        // the run history (SQLiteRunHistory).
+        StoreMigration(version: 4, name: "work_items_and_runs", statements: [
+            """
+            CREATE TABLE IF NOT EXISTS work_items (
+                operation TEXT NOT NULL,
+                sub_task_dn TEXT NOT NULL,
+                target TEXT NOT NULL,
+                state TEXT NOT NULL,
+                owner TEXT,
+                lease_expires_at INTEGER,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                generation INTEGER NOT NULL DEFAULT 0,
+                detail TEXT,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (operation, sub_task_dn, target)
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS work_items_owner ON work_items (owner) WHERE state IN ('claimed', 'applying')",
+            """
+            INSERT INTO work_items (operation, sub_task_dn, target, state, owner, lease_expires_at, attempts, generation, detail, updated_at)
+            SELECT 'mail', sub_task_dn, recipient,
+                   CASE state WHEN 'sending' THEN 'applying' WHEN 'sent' THEN 'applied' ELSE state END,
+                   owner, lease_expires_at, attempts, 0, detail, updated_at
+            FROM mail_deliveries WHERE true
+            ON CONFLICT DO NOTHING
+            """,
+            "DROP TABLE mail_deliveries",
+            """
+            CREATE TABLE IF NOT EXISTS runs (
+                run_id TEXT PRIMARY KEY,
+                operation TEXT NOT NULL,
+                started_at INTEGER NOT NULL,
+                ended_at INTEGER NOT NULL,
+                header TEXT NOT NULL,
+                items TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS runs_started ON runs (started_at DESC, run_id DESC)",
+            "CREATE INDEX IF NOT EXISTS runs_ended ON runs (ended_at)",
         ]),
     ]
 }

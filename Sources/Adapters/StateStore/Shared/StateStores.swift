@@ -1,0 +1,47 @@
+import Application
+import Logging
+import ServiceLifecycle
+
+/// A state store with the long-running parts the service group must run (the PostgreSQL pool,
+/// the embedded connection's closer).
+public protocol RunningStateStore: StateStore {
+    var services: [any Service] { get }
+}
+
+/// PostgreSQL, shared by every replica (DATABASE_URL set).
+public struct PostgresStateStore: RunningStateStore {
+    public let database: PostgresDatabase
+    public let tokens: any TokenStore
+    public let work: any WorkJournal
+    public let history: any RunHistory
+
+    public init(database: PostgresDatabase, logger: Logger) {
+        self.database = database
+        tokens = PostgresTokenStore(database: database, logger: logger)
+        work = PostgresWorkJournal(database: database, logger: logger)
+        history = PostgresRunHistory(database: database, logger: logger)
+    }
+
+    public var probe: any HealthProbe { database }
+    public var services: [any Service] { [database.client] }
+    public func migrate() async throws { try await database.migrate() }
+}
+
+/// The embedded SQLite store of one process (no DATABASE_URL).
+public struct EmbeddedStateStore: RunningStateStore {
+    public let database: SQLiteDatabase
+    public let tokens: any TokenStore
+    public let work: any WorkJournal
+    public let history: any RunHistory
+
+    public init(database: SQLiteDatabase, logger: Logger) {
+        self.database = database
+        tokens = SQLiteTokenStore(database: database, logger: logger)
+        work = SQLiteWorkJournal(database: database, logger: logger)
+        history = SQLiteRunHistory(database: database)
+    }
+
+    public var probe: any HealthProbe { database }
+    public var services: [any Service] { [database] }
+    public func migrate() async throws { try await database.open() }
+}

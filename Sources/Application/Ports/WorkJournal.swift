@@ -1,0 +1,96 @@
+import Domain
+import Foundation
+
+/// One unit of work of a run: one target (a recipient, a user DN, …) of one sub-task.
+public struct WorkKey: Sendable, Hashable {
+    public let operation: RunOperation
+    public let subTaskDN: String
+    public let target: String
+
+    public init(operation: RunOperation, subTaskDN: String, target: String) {
+        self.operation = operation
+        self.subTaskDN = subTaskDN
+        self.target = target
+    }
+}
+
+/// Where an item stands. The life of an item: claimed (a run holds a lease) → applying (the
+/// effect is about to start) → applied (it happened) → done (the sub-task's LDAP status says so).
+/// `released` is claimable again after a transient failure, `failed` is permanent, `unknown`
+/// means the effect may have happened (reply lost, crash mid-effect): never retried on its own.
+public enum WorkState: String, Sendable, Equatable, CaseIterable {
+    case claimed, released, applying, applied, unknown, failed, done
+}
+
+public struct WorkRecord: Sendable, Equatable {
+    public let key: WorkKey
+    public let state: WorkState
+    /// The run holding the lease (claimed/applying), or the run that last acted.
+    public let owner: String?
+    public let leaseExpiresAt: Date?
+    /// How many times a run claimed it.
+    public let attempts: Int
+    /// How many times FusionDirectory renewed the sub-task and the item started over.
+    public let generation: Int
+    /// Last failure, deferral or settlement text.
+    public let detail: String?
+    public let updatedAt: Date
+
+    public init(
+        key: WorkKey, state: WorkState, owner: String?, leaseExpiresAt: Date?, attempts: Int, generation: Int,
+        detail: String?, updatedAt: Date
+    ) {
+        self.key = key
+        self.state = state
+        self.owner = owner
+        self.leaseExpiresAt = leaseExpiresAt
+        self.attempts = attempts
+        self.generation = generation
+        self.detail = detail
+        self.updatedAt = updatedAt
+    }
+
+    /// Held by a live run other than `owner`.
+    public func isHeld(byAnotherThan owner: String, at now: Date) -> Bool {
+        (state == .claimed || state == .applying) && self.owner != owner && (leaseExpiresAt ?? .distantPast) > now
+    }
+}
+
+/// How an operator settles an item whose outcome is unknown.
+public enum WorkResolution: String, Sendable, Equatable, CaseIterable {
+    /// The effect did happen (the message arrived): record it as applied.
+    case applied
+    /// It did not: the next run applies it again.
+    case retry
+}
+
+/// The journal that makes every effect exactly-once across concurrent runs, replicas and crashes.
+///
+/// A key is claimable when it has no record, is `released`, or is `claimed` under an expired
+/// lease (its run died before acting); with `reclaimApplying`, also `applying` under an expired
+/// lease (for kinds whose effect is safe to repeat). Every transition is one conditional write:
+/// concurrent callers never both win a key.
+public protocol WorkJournal: Sendable {
+    /// Claims for `owner` until `leaseUntil` those of `keys` that are claimable, at most `limit`
+    /// (in the given order); returns the keys now held.
+    func claim(_ keys: [WorkKey], owner: String, leaseUntil: Date, limit: Int, reclaimApplying: Bool, now: Date) async throws -> [WorkKey]
+    /// Moves the lease of every item `owner` holds (claimed/applying) to `until`: the heartbeat of a
+    /// live run. Returns how many items it holds.
+    func extendLeases(owner: String, until: Date, now: Date) async throws -> Int
+    /// claimed → applying, only while `owner` holds an unexpired lease; false when the lease was lost.
+    func begin(_ key: WorkKey, owner: String, now: Date) async throws -> Bool
+    /// Records what applying did: applied, released (deferred), failed or unknown.
+    func record(_ key: WorkKey, _ outcome: WorkOutcome, owner: String, now: Date) async throws
+    /// applied/failed → done once the sub-task's LDAP status reflects them.
+    func settle(_ keys: [WorkKey], now: Date) async throws
+    /// Every record of these sub-tasks for `operation`.
+    func records(forSubTasks subTaskDNs: [String], operation: RunOperation) async throws -> [WorkRecord]
+    /// done → released with the next generation, for items whose sub-task FusionDirectory set back
+    /// to scheduled. Only records still at the generation read are reopened, so two runs that both
+    /// saw `done` never both reopen. Returns the keys reopened.
+    func reopen(_ records: [WorkRecord], now: Date) async throws -> [WorkKey]
+    /// An operator's settlement of an `unknown` item (or one left `applying` by a dead run):
+    /// applied, or released for a retry. Returns the record after the change, nil when the key is
+    /// not in a state that can be settled.
+    func resolve(_ key: WorkKey, as resolution: WorkResolution, by actor: String, now: Date) async throws -> WorkRecord?
+}

@@ -1,0 +1,19 @@
+import Domain
+
+/// What one kind of task contributes to a run: its rules and its one side effect. Everything
+/// else (finding due sub-tasks, claiming under a lease, recording, writing the LDAP status, the
+/// report) is the engine's, `RunDueSubTasks`.
+public protocol KindRun: Sendable {
+    associatedtype Plan: Sendable
+    var kind: TaskKind { get }
+    var replay: ReplayPolicy { get }
+    /// Reads what the whole run needs (templates, anti-spam state) for these due sub-tasks, and
+    /// whether the run may apply anything now.
+    func plan(_ context: RunContext, due: [SubTask]) async throws -> RunPlan<Plan>
+    /// The targets one due sub-task asks for (recipients, a user DN, …); a refusal fails it alone.
+    func targets(of subTask: SubTask, in plan: Plan) -> Result<[String], WorkRefusal>
+    /// Applies one target: the kind's single effect. Never called in a dry-run.
+    func apply(_ item: WorkItem, in plan: Plan) async -> WorkOutcome
+    /// After the run's items, e.g. stamps fdTasksConfLastExecTime when mail went out.
+    func finish(_ summary: RunReport.Summary, in plan: Plan, context: RunContext) async throws
+}

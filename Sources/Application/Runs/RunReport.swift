@@ -1,0 +1,141 @@
+import Domain
+import Foundation
+
+/// What a run did, item by item: the answer of `PATCH /api/tasks/<operation>` and what
+/// `GET /api/runs/{id}` shows later.
+public struct RunReport: Sendable, Equatable, Codable {
+    public enum Outcome: String, Sendable, Equatable, Codable, CaseIterable {
+        /// The effect happened in this run (the server accepted the message, …).
+        case applied
+        /// Applied by an earlier run; at most its LDAP status was completed now.
+        case alreadyApplied
+        /// Refused for good; the sub-task carries the reason.
+        case failed
+        /// A transient failure: the sub-task stays scheduled and a later run retries.
+        case deferred
+        /// Not attempted in this run (anti-spam limit or interval, held by another run, shutdown).
+        case skipped
+        /// May or may not have happened: never repeated on its own; an operator settles it.
+        case unknown
+        /// Dry-run: would be applied now.
+        case wouldApply
+        /// Dry-run: would fail now, with the detail.
+        case wouldFail
+    }
+
+    public struct Item: Sendable, Equatable, Codable {
+        public let subTask: String
+        /// The recipient, user DN, … that this item acts on; nil when the sub-task failed as a whole.
+        public let target: String?
+        public let outcome: Outcome
+        public let detail: String?
+
+        enum CodingKeys: String, CodingKey {
+            case subTask = "subtask", target, outcome, detail
+        }
+
+        /// Absent values are written as null: the shape of an item never changes.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(subTask, forKey: .subTask)
+            try container.encode(target, forKey: .target)
+            try container.encode(outcome, forKey: .outcome)
+            try container.encode(detail, forKey: .detail)
+        }
+
+        public init(subTask: String, target: String?, outcome: Outcome, detail: String? = nil) {
+            self.subTask = subTask
+            self.target = target
+            self.outcome = outcome
+            self.detail = detail
+        }
+    }
+
+    public struct Summary: Sendable, Equatable, Codable {
+        public var due = 0
+        public var applied = 0
+        public var alreadyApplied = 0
+        public var failed = 0
+        public var deferred = 0
+        public var skipped = 0
+        public var unknown = 0
+        public var wouldApply = 0
+        public var wouldFail = 0
+
+        public init() {}
+
+        public mutating func count(_ outcome: Outcome) {
+            switch outcome {
+            case .applied: applied += 1
+            case .alreadyApplied: alreadyApplied += 1
+            case .failed: failed += 1
+            case .deferred: deferred += 1
+            case .skipped: skipped += 1
+            case .unknown: unknown += 1
+            case .wouldApply: wouldApply += 1
+            case .wouldFail: wouldFail += 1
+            }
+        }
+    }
+
+    /// Who started the run.
+    public enum Trigger: String, Sendable, Equatable, Codable {
+        case http, cli, schedule
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case runID = "runId", operation, trigger, dryRun, asOf, startedAt, endedAt, summary, skippedReason, items
+    }
+
+    public let runID: String
+    /// The operation's name (`mail`, `lifeCycle`, …).
+    public let operation: String
+    public let trigger: Trigger
+    public let dryRun: Bool
+    /// The instant due-ness was judged at (now, or a dry-run's `asOf`).
+    public let asOf: Date
+    public let startedAt: Date
+    public let endedAt: Date
+    public let summary: Summary
+    /// Why the whole run did nothing, when it did nothing on purpose.
+    public let skippedReason: String?
+    public let items: [Item]
+
+    public init(
+        runID: String, operation: String, trigger: Trigger, dryRun: Bool, asOf: Date, startedAt: Date, endedAt: Date,
+        summary: Summary, skippedReason: String?, items: [Item]
+    ) {
+        self.runID = runID
+        self.operation = operation
+        self.trigger = trigger
+        self.dryRun = dryRun
+        self.asOf = asOf
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.summary = summary
+        self.skippedReason = skippedReason
+        self.items = items
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(runID, forKey: .runID)
+        try container.encode(operation, forKey: .operation)
+        try container.encode(trigger, forKey: .trigger)
+        try container.encode(dryRun, forKey: .dryRun)
+        try container.encode(asOf, forKey: .asOf)
+        try container.encode(startedAt, forKey: .startedAt)
+        try container.encode(endedAt, forKey: .endedAt)
+        try container.encode(summary, forKey: .summary)
+        try container.encode(skippedReason, forKey: .skippedReason)
+        try container.encode(items, forKey: .items)
+    }
+
+    /// The same run without its items (listings).
+    public var header: RunReport {
+        RunReport(
+            runID: runID, operation: operation, trigger: trigger, dryRun: dryRun, asOf: asOf, startedAt: startedAt,
+            endedAt: endedAt, summary: summary, skippedReason: skippedReason, items: []
+        )
+    }
+}

@@ -1,0 +1,50 @@
+import Domain
+import Foundation
+
+/// Runs any operation by name: the one entry point of `PATCH /api/tasks/<operation>`, the CLI and
+/// the scheduler. Operations without a kind wired here answer `run.not_implemented`.
+public struct RunTasks: Sendable {
+    typealias Runner = @Sendable (RunMode, RunReport.Trigger) async throws(ServiceError) -> RunReport
+    typealias Resolver = @Sendable (WorkKey, WorkResolution, String) async throws(ServiceError) -> WorkRecord
+
+    private let runners: [RunOperation: Runner]
+    private let resolvers: [RunOperation: Resolver]
+
+    public init(engine: RunEngine, kinds: [any KindRun]) {
+        var runners: [RunOperation: Runner] = [:]
+        var resolvers: [RunOperation: Resolver] = [:]
+        for kind in kinds {
+            let (operation, runner, resolver) = Self.entry(engine, kind)
+            runners[operation] = runner
+            resolvers[operation] = resolver
+        }
+        self.runners = runners
+        self.resolvers = resolvers
+    }
+
+    private static func entry<Kind: KindRun>(_ engine: RunEngine, _ kind: Kind) -> (RunOperation, Runner, Resolver) {
+        (
+            .kind(kind.kind),
+            { mode, trigger throws(ServiceError) in try await engine.run(kind, mode: mode, trigger: trigger) },
+            { key, resolution, actor throws(ServiceError) in try await engine.resolve(kind, key, as: resolution, by: actor) }
+        )
+    }
+
+    /// The operations this build can run.
+    public var available: [RunOperation] { RunOperation.all.filter { runners[$0] != nil } }
+
+    public func callAsFunction(_ operation: RunOperation, mode: RunMode = .apply, trigger: RunReport.Trigger) async throws(ServiceError) -> RunReport {
+        guard let runner = runners[operation] else { throw Self.notImplemented(operation) }
+        return try await runner(mode, trigger)
+    }
+
+    /// Settles an item whose outcome is unknown (`applied`: it happened; `retry`: run it again).
+    public func resolve(_ key: WorkKey, as resolution: WorkResolution, by actor: String) async throws(ServiceError) -> WorkRecord {
+        guard let resolver = resolvers[key.operation] else { throw Self.notImplemented(key.operation) }
+        return try await resolver(key, resolution, actor)
+    }
+
+    static func notImplemented(_ operation: RunOperation) -> ServiceError {
+        ServiceError(.notFound, code: "task.not_implemented", message: "running \(operation.name) is not available in this version yet")
+    }
+}

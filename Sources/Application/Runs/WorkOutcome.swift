@@ -1,0 +1,71 @@
+import Domain
+import Foundation
+
+/// What applying one item did.
+public enum WorkOutcome: Sendable, Equatable {
+    /// The effect happened.
+    case applied
+    /// Transient, and the effect cannot have happened: released for a later run.
+    case deferred(String)
+    /// Permanent: the sub-task's status carries the text.
+    case failed(String)
+    /// The effect may have happened (reply lost after the data, crash mid-effect): reported and
+    /// never retried on its own; an operator settles it.
+    case unknown(String)
+}
+
+/// What a crash between "applying" and the recorded outcome means for a kind.
+public enum ReplayPolicy: Sendable, Equatable {
+    /// The effect is safe to repeat (an idempotent LDAP modify): a later run takes it over.
+    case retry
+    /// It is not (a message): the item is reported unknown.
+    case reportUnknown
+}
+
+/// Why one sub-task cannot run at all (no recipient, no template): it fails alone.
+public struct WorkRefusal: Error, Sendable, Equatable {
+    public let reason: String
+    /// The short text reported; `reason` goes to the sub-task's status.
+    public let summary: String
+
+    public init(_ reason: String, summary: String? = nil) {
+        self.reason = reason
+        self.summary = summary ?? reason
+    }
+}
+
+/// What a kind decided for the whole run.
+public struct RunPlan<Plan: Sendable>: Sendable {
+    public let plan: Plan
+    /// Apply at most this many items (nil: no limit); `limitReason` explains the skipped rest.
+    public let limit: Int?
+    public let limitReason: String
+    /// Set when the run must do nothing on purpose (an anti-spam interval): every due item is
+    /// reported skipped with it.
+    public let skipReason: String?
+
+    public init(_ plan: Plan, limit: Int? = nil, limitReason: String = "", skipReason: String? = nil) {
+        self.plan = plan
+        self.limit = limit
+        self.limitReason = limitReason
+        self.skipReason = skipReason
+    }
+}
+
+/// One claimed item as the kind's effect sees it.
+public struct WorkItem: Sendable {
+    public let key: WorkKey
+    public let subTask: SubTask
+    /// 0 at first, +1 each time FusionDirectory renewed the sub-task.
+    public let generation: Int
+}
+
+/// What every kind may read of the run it is part of.
+public struct RunContext: Sendable {
+    public let runID: String
+    /// The instant due-ness is judged at: now, or a dry-run's `asOf`.
+    public let asOf: Date
+    public let configuration: FDConfiguration
+    public let zone: TimeZone
+    public let dryRun: Bool
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// How a recorded outcome changes an item, the same for every journal adapter.
+public struct WorkTransition: Sendable, Equatable {
+    public let state: WorkState
+    /// Deferred items go back to nobody: any run may claim them.
+    public let releasesOwner: Bool
+    public let detail: String?
+    /// The states it may come from: only an item being applied can have been applied (or may
+    /// have been); a deferral or refusal may also come before applying began.
+    public let from: [WorkState]
+
+    public init(_ outcome: WorkOutcome) {
+        switch outcome {
+        case .applied: (state, releasesOwner, detail, from) = (.applied, false, nil, [.applying])
+        case .deferred(let why): (state, releasesOwner, detail, from) = (.released, true, why, [.claimed, .applying])
+        case .failed(let why): (state, releasesOwner, detail, from) = (.failed, false, why, [.claimed, .applying])
+        case .unknown(let why): (state, releasesOwner, detail, from) = (.unknown, false, why, [.applying])
+        }
+    }
+}
+
+/// How an operator's settlement changes an item, recorded in its detail.
+public struct WorkSettlement: Sendable, Equatable {
+    public let state: WorkState
+    public let owner: String?
+    public let detail: String
+
+    public init(_ resolution: WorkResolution, by actor: String, at date: Date) {
+        let when = ISO8601DateFormatter().string(from: date)
+        switch resolution {
+        case .applied: (state, owner, detail) = (.applied, "operator:\(actor)", "settled as applied by \(actor) at \(when)")
+        case .retry: (state, owner, detail) = (.released, nil, "settled for a retry by \(actor) at \(when)")
+        }
+    }
+}

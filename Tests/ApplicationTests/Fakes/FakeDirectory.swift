@@ -1,0 +1,95 @@
+import Application
+import Domain
+import Foundation
+
+/// FusionDirectory in memory: sub-tasks, templates, the configuration entry, and every write.
+actor FakeDirectory: TaskDirectory, SubTaskStatusWriter, MailSendStamp, MailTemplates {
+    private var entries: [String: [String: [String]]] = [:]
+    private(set) var templates: [String: MailTemplate] = [:]
+    var tasks = TasksConfiguration(maxEmails: 0)
+    /// Every status write, in order.
+    private(set) var statusWrites: [(dn: String, value: String)] = []
+    private(set) var mailStamps: [Date] = []
+    /// Called after each status write (lets a test renew a sub-task or delete it).
+    private var afterStatusWrite: (@Sendable (String) async -> Void)?
+    /// Sub-task reads that fail (to test a failing directory).
+    var failReads = false
+
+    static let master = "cn=welcome,ou=tasks,dc=example,dc=org"
+
+    /// Adds a due mail sub-task with these recipients; returns its DN.
+    @discardableResult
+    func addMailSubTask(_ name: String, recipients: [String], template: String? = "plain", from sender: String? = "it@example.org", status: String = "1") -> String {
+        let dn = "cn=\(name),ou=tasks,dc=example,dc=org"
+        var attributes: [String: [String]] = [
+            "cn": [name], "fdTasksGranularMaster": [Self.master], "fdTasksGranularType": ["Mail Object"],
+            "fdTasksGranularSchedule": ["20261102100000"], "fdTasksGranularStatus": [status], "fdTasksGranularMail": recipients,
+        ]
+        if let template { attributes["fdTasksGranularRef"] = [template] }
+        if let sender { attributes["fdTasksGranularMailFrom"] = [sender] }
+        entries[dn] = attributes
+        return dn
+    }
+
+    func addTemplate(_ cn: String = "plain", subject: String = "Hello", body: String = "Body") {
+        templates[cn] = MailTemplate(cn: cn, subject: subject, body: body, signature: nil, readReceipt: false, attachments: [])
+    }
+
+    func setStatusInFD(_ value: String, of dn: String) {
+        entries[dn]?["fdTasksGranularStatus"] = [value]
+    }
+
+    func remove(_ dn: String) {
+        entries[dn] = nil
+    }
+
+    func onStatusWrite(_ hook: (@Sendable (String) async -> Void)?) {
+        afterStatusWrite = hook
+    }
+
+    func status(of dn: String) -> String? {
+        entries[dn]?["fdTasksGranularStatus"]?.first
+    }
+
+    // MARK: TaskDirectory
+
+    func configuration() -> FDConfiguration {
+        FDConfiguration(tasks: tasks)
+    }
+
+    func mainTasks(kind: TaskKind?) -> [MainTask] { [] }
+
+    func subTasks(kind: TaskKind?) throws -> [SubTask] {
+        if failReads { throw DirectoryError.unavailable("slapd is down") }
+        return entries.map { SubTask(entry: DirectoryEntry(dn: $0.key, stringAttributes: $0.value)) }
+            .filter { kind == nil || $0.kind == kind }
+    }
+
+    func mainTask(named name: String, kind: TaskKind) -> MainTask? { nil }
+
+    func subTasks(ofMaster masterDN: String) throws -> [SubTask] {
+        try subTasks(kind: nil).filter { $0.master == masterDN }
+    }
+
+    func subTask(at dn: String) -> SubTask? {
+        entries[dn].map { SubTask(entry: DirectoryEntry(dn: dn, stringAttributes: $0)) }
+    }
+
+    // MARK: SubTaskStatusWriter, MailSendStamp, MailTemplates
+
+    func setStatus(_ status: SubTaskStatus, ofSubTask dn: String) async throws {
+        guard entries[dn] != nil else { throw DirectoryError.noSuchObject(dn: dn) }
+        entries[dn]?["fdTasksGranularStatus"] = [status.ldapValue]
+        statusWrites.append((dn, status.ldapValue))
+        if let afterStatusWrite { await afterStatusWrite(dn) }
+    }
+
+    func recordMailSent(at date: Date, configuration: FDConfiguration) {
+        mailStamps.append(date)
+        tasks = TasksConfiguration(maxEmails: tasks.maxEmails, intervalMinutes: tasks.intervalMinutes, lastExecTime: date)
+    }
+
+    func template(named cn: String, configuration: FDConfiguration) -> MailTemplate? {
+        templates[cn]
+    }
+}
