@@ -54,12 +54,21 @@ public enum MailError: Error, Sendable, Equatable {
     case connection(String)
     /// An address is not a valid mailbox; nothing was sent.
     case invalidAddress(String)
+    /// The whole message was handed to the server, then the connection broke (or timed out)
+    /// before its reply to the data: the message may have been delivered. Not retried, so that
+    /// a resend cannot deliver it twice.
+    case outcomeUnknown(String)
 
     public var isTransient: Bool {
         switch self {
         case .deferred, .connection: true
-        case .rejected, .invalidAddress: false
+        case .rejected, .invalidAddress, .outcomeUnknown: false
         }
+    }
+
+    /// True when the server may hold the message although it did not confirm it.
+    public var mayHaveBeenDelivered: Bool {
+        if case .outcomeUnknown = self { true } else { false }
     }
 
     /// Short, human-readable, one line: fit for `fdTasksGranularStatus`.
@@ -67,6 +76,7 @@ public enum MailError: Error, Sendable, Equatable {
         switch self {
         case .rejected(let text), .deferred(let text), .connection(let text): text
         case .invalidAddress(let address): "invalid address: \(address)"
+        case .outcomeUnknown(let text): "no reply after the message data: \(text)"
         }
     }
 }
