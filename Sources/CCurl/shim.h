@@ -13,5 +13,7 @@ static inline CURLcode ccurl_setopt_read_function(CURL *_Nonnull h, curl_read_ca
 static inline CURLcode ccurl_setopt_write_function(CURL *_Nonnull h, curl_write_callback _Nullable cb) { return curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, cb); }
 static inline CURLcode ccurl_setopt_debug_function(CURL *_Nonnull h, curl_debug_callback _Nullable cb) { return curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, cb); }
 static inline CURLcode ccurl_getinfo_long(CURL *_Nonnull h, CURLINFO i, long *_Nonnull out) { return curl_easy_getinfo(h, i, out); }
+static inline CURLcode ccurl_getinfo_socket(CURL *_Nonnull h, CURLINFO i, curl_socket_t *_Nonnull out) { return curl_easy_getinfo(h, i, out); }
+static inline CURLcode ccurl_getinfo_off_t(CURL *_Nonnull h, CURLINFO i, curl_off_t *_Nonnull out) { return curl_easy_getinfo(h, i, out); }
 static inline CURLcode ccurl_global_init_all(void) { return curl_global_init(CURL_GLOBAL_ALL); }
 #endif

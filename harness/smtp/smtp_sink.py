@@ -21,12 +21,20 @@ SMTP dot-unstuffing), CRLF line ends:
   X-Envelope-Auth: <login> | none
 All prepended lines start with "X-Envelope-"; strip those to get the message.
 
-Fault injection (re-evaluated on every RCPT):
+Fault injection (re-evaluated on every RCPT and DATA):
   * local part starting with "reject550" -> 550 5.1.1 <addr>: user unknown
   * local part starting with "defer451"  -> 451 4.3.0 temporarily deferred
-  * <control-dir>/mode containing "accept" (default, also when the file is
-    missing or unreadable), "defer451" (every RCPT gets 451) or "reject550"
-    (every RCPT gets 550)
+  * <control-dir>/mode containing one of (anything else, a missing or an
+    unreadable file all mean "accept"):
+      accept           (default) every message is stored and gets 250
+      defer451         every RCPT gets 451
+      reject550        every RCPT gets 550
+      drop-after-data  the message is stored as in accept mode, then the
+                       connection is closed without any reply to the data
+                       (the client cannot know it was delivered)
+      delay:<ms>       accept mode, but the 250 after the data comes <ms>
+                       milliseconds after the message was stored (e.g.
+                       delay:20 caps one connection at about 50 messages/s)
 Every new TCP connection increments a counter that is rewritten (as a decimal
 integer) into --connections-file; it starts at 0 when the sink starts.
 
@@ -36,6 +44,7 @@ on SIGTERM/SIGINT (exit status 0).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import signal
 import ssl
@@ -118,7 +127,11 @@ class Store:
                 value = f.read().strip().lower()
         except OSError:
             return "accept"
-        return value if value in ("accept", "defer451", "reject550") else "accept"
+        if value in ("accept", "defer451", "reject550", "drop-after-data"):
+            return value
+        if value.startswith("delay:") and value[len("delay:"):].isdigit():
+            return value
+        return "accept"
 
     def save(self, headers: list[str], raw: bytes) -> str:
         with self.lock:
@@ -172,6 +185,15 @@ class Handler:
             return "451 4.3.0 cannot store message"
         log(f"[{self.listener}] stored {name} from={envelope.mail_from} "
             f"to={','.join(envelope.rcpt_tos)} auth={login} bytes={len(raw)}")
+        mode = self.store.mode()
+        if mode == "drop-after-data":
+            log(f"[{self.listener}] {name}: closing the connection without a reply")
+            server.transport.close()
+            # connection_lost() cancels this handler: nothing is ever answered.
+            await asyncio.sleep(3600)
+            return "421 4.3.0 closing"
+        if mode.startswith("delay:"):
+            await asyncio.sleep(int(mode[len("delay:"):]) / 1000)
         return "250 2.0.0 Message accepted for delivery"
 
 

@@ -74,9 +74,10 @@ actor CurlSMTPSession {
         // The server's replies reach us through the debug callback; VERBOSE enables it.
         _ = ccurl_setopt_long(easy, CURLOPT_VERBOSE, 1)
         _ = ccurl_setopt_debug_function(easy) { _, type, data, size, context in
-            guard type == CURLINFO_HEADER_IN, let data, let context else { return 0 }
+            guard type == CURLINFO_HEADER_IN || type == CURLINFO_HEADER_OUT, let data, let context else { return 0 }
             let line = String(decoding: UnsafeRawBufferPointer(start: data, count: size), as: UTF8.self)
-            Unmanaged<ReplyLog>.fromOpaque(context).takeUnretainedValue().record(line)
+            let log = Unmanaged<ReplyLog>.fromOpaque(context).takeUnretainedValue()
+            if type == CURLINFO_HEADER_IN { log.record(line) } else { log.recordCommand(line) }
             return 0
         }
     }
@@ -116,11 +117,13 @@ actor CurlSMTPSession {
         if let receipt = mail.readReceiptTo { headerLines.append("Disposition-Notification-To: <\(receipt)>") }
         for line in headerLines { headers = curl_slist_append(headers, line) }
 
+        // Every part has a size curl can compute (no curl quoted-printable encoder), so curl knows
+        // the size of the whole message: see `wasHandedOver`.
         let text = curl_mime_addpart(mime)
-        let body = Array(MIMEHeaders.crlf(mail.body).utf8)
+        let body = MIMEHeaders.quotedPrintable(mail.body)
         curl_mime_data(text, body.map { CChar(bitPattern: $0) }, body.count)
         curl_mime_type(text, "text/plain; charset=UTF-8")
-        curl_mime_encoder(text, "quoted-printable")
+        curl_mime_headers(text, curl_slist_append(nil, "Content-Transfer-Encoding: quoted-printable"), 1)
         for attachment in mail.attachments {
             let part = curl_mime_addpart(mime)
             curl_mime_data(part, attachment.content.map { CChar(bitPattern: $0) }, attachment.content.count)
@@ -143,15 +146,49 @@ actor CurlSMTPSession {
         if rc == CURLE_OK { return nil }
 
         isBroken = true
+        dropConnection()
         var code = 0
         _ = ccurl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code)
         let reply = replies.lastFailure ?? replies.last
         let curlText = String(cString: errorBuffer).isEmpty ? String(cString: curl_easy_strerror(rc)) : String(cString: errorBuffer)
+        // The server said 354 and got the whole message, then no final reply came: it may have
+        // stored the message, and sending it again could deliver it twice.
+        if replies.awaitingDataReply, wasHandedOver(), Self.brokenAfterData.contains(rc) {
+            return .outcomeUnknown(curlText)
+        }
         switch code {
         case 400..<500: return .deferred(reply ?? "\(code) \(curlText)")
         case 500..<600: return .rejected(reply ?? "\(code) \(curlText)")
         default: return .connection(curlText)
         }
+    }
+
+    /// After a failure the connection is never used again. curl may still hold it (after a
+    /// timeout it keeps it for reuse, while the server may yet answer the data), and closing it
+    /// would send QUIT and wait for a reply: curl_easy_cleanup blocked until the late reply came.
+    /// Shut the socket down instead, so curl's QUIT fails at once.
+    private func dropConnection() {
+        var socket: curl_socket_t = -1
+        guard ccurl_getinfo_socket(easy, CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK, socket >= 0 else { return }
+        _ = shutdown(socket, Int32(SHUT_RDWR))
+    }
+
+    /// A broken or silent connection: after the data these leave the outcome unknown.
+    private static let brokenAfterData = [
+        CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_OPERATION_TIMEDOUT, CURLE_GOT_NOTHING, CURLE_WEIRD_SERVER_REPLY,
+    ]
+
+    /// Whether the last transfer wrote the whole message to the connection (not counting the
+    /// final `.`): curl resets both figures for every transfer, so nothing leaks from the
+    /// previous message on a reused handle. The message never needs dot-stuffing (see
+    /// `MIMEHeaders.quotedPrintable`), so the bytes sent match the size curl computed.
+    private func wasHandedOver() -> Bool {
+        var sent: curl_off_t = 0
+        var size: curl_off_t = -1
+        _ = ccurl_getinfo_off_t(easy, CURLINFO_SIZE_UPLOAD_T, &sent)
+        _ = ccurl_getinfo_off_t(easy, CURLINFO_CONTENT_LENGTH_UPLOAD_T, &size)
+        // Size unknown (not expected with these parts): any data sent counts, on the safe side.
+        return size >= 0 ? sent >= size : sent > 0
     }
 }
 
@@ -159,11 +196,21 @@ actor CurlSMTPSession {
 private final class ReplyLog {
     private(set) var last: String?
     private(set) var lastFailure: String?
+    /// From the server's 354 (go ahead with the data) until its reply to the data. A reply to
+    /// the QUIT curl sends when it gives up on the connection is no reply to the data.
+    private(set) var awaitingDataReply = false
+    private var quitSent = false
+
+    /// A command line curl sent (only its verb is looked at: AUTH lines carry credentials).
+    func recordCommand(_ raw: String) {
+        if raw.prefix(4).uppercased() == "QUIT" { quitSent = true }
+    }
 
     func record(_ raw: String) {
         let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !line.isEmpty else { return }
         last = String(line.prefix(300))
+        if !quitSent, let code = Int(line.prefix(3)) { awaitingDataReply = code == 354 }
         if let first = line.first, first == "4" || first == "5" { lastFailure = last }
     }
 }

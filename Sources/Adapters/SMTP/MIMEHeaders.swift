@@ -1,6 +1,6 @@
 import Foundation
 
-/// Header-level formatting of outgoing mail: addresses, RFC 2047 words, dates.
+/// Formatting of outgoing mail: addresses, RFC 2047 words, dates, the quoted-printable text body.
 enum MIMEHeaders {
     /// A plain `local@domain` mailbox: printable ASCII, no spaces, brackets, commas or line breaks.
     /// Anything else is refused before it can reach an SMTP command or a header.
@@ -45,9 +45,41 @@ enum MIMEHeaders {
         return formatter.string(from: date)
     }
 
-    /// Text bodies travel with CRLF line ends: curl's quoted-printable encoder would otherwise
-    /// encode a bare LF as `=0A` and the mail would show as one line.
+    /// Text bodies travel with CRLF line ends, whatever the caller used.
     static func crlf(_ text: String) -> String {
         text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
+    }
+
+    /// RFC 2045 quoted-printable of a text body: CRLF line ends (LF and CRLF both end a line),
+    /// soft breaks keep lines within 76 characters. A `.` opening a line is written `=2E`, so no
+    /// line of the data starts with a dot and SMTP dot-stuffing never changes its size:
+    /// `CurlSMTPSession` compares the bytes sent with the size of the message. (Encoded here and
+    /// not by curl's encoder because curl cannot tell the size of a quoted-printable part.)
+    static func quotedPrintable(_ text: String) -> [UInt8] {
+        let hex = Array("0123456789ABCDEF".utf8)
+        let lines = Array(crlf(text).utf8).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        var out: [UInt8] = []
+        for (number, rawLine) in lines.enumerated() {
+            if number > 0 { out += [13, 10] }
+            let line = rawLine.last == 13 ? rawLine.dropLast() : rawLine[...]
+            var column = 0
+            for (index, byte) in zip(line.indices, line) {
+                let isLast = index == line.index(before: line.endIndex)
+                var literal = (33...126).contains(byte) && byte != UInt8(ascii: "=") || (byte == 32 || byte == 9) && !isLast
+                if column + (literal ? 1 : 3) > 75 {
+                    out += [UInt8(ascii: "="), 13, 10]
+                    column = 0
+                }
+                if byte == UInt8(ascii: "."), column == 0 { literal = false }
+                if literal {
+                    out.append(byte)
+                    column += 1
+                } else {
+                    out += [UInt8(ascii: "="), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+                    column += 3
+                }
+            }
+        }
+        return out
     }
 }

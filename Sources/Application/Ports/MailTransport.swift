@@ -54,8 +54,9 @@ public enum MailError: Error, Sendable, Equatable {
     case connection(String)
     /// An address is not a valid mailbox; nothing was sent.
     case invalidAddress(String)
-    /// The whole message went to the server but its reply never came (timeout or reset after
-    /// DATA): it may have been delivered, so it must not be resent automatically.
+    /// The whole message was handed to the server, then the connection broke (or timed out)
+    /// before its reply to the data: the message may have been delivered. Not retried, so that
+    /// a resend cannot deliver it twice.
     case outcomeUnknown(String)
 
     public var isTransient: Bool {
@@ -65,18 +66,17 @@ public enum MailError: Error, Sendable, Equatable {
         }
     }
 
-    /// True only when the message may have been delivered although no 250 was seen.
+    /// True when the server may hold the message although it did not confirm it.
     public var mayHaveBeenDelivered: Bool {
-        if case .outcomeUnknown = self { return true }
-        return false
+        if case .outcomeUnknown = self { true } else { false }
     }
 
     /// Short, human-readable, one line: fit for `fdTasksGranularStatus`.
     public var summary: String {
         switch self {
         case .rejected(let text), .deferred(let text), .connection(let text): text
-        case .outcomeUnknown(let text): "no reply after the message data: \(text)"
         case .invalidAddress(let address): "invalid address: \(address)"
+        case .outcomeUnknown(let text): "no reply after the message data: \(text)"
         }
     }
 }

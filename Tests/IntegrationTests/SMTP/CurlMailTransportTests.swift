@@ -98,6 +98,86 @@ extension LiveServices {
             }
         }
 
+        @Test(.timeLimit(.minutes(1)))
+        func aConnectionClosedAfterTheDataLeavesTheOutcomeUnknown() async throws {
+            let sink = try SMTPSink(services: services)
+            let transport = CurlMailTransport(settings: try settings())
+            let recipient = "dropped-\(UUID().uuidString.prefix(8))@example.org"
+            try services.setSinkMode("drop-after-data")
+            defer { try? services.setSinkMode("accept") }
+            await #expect {
+                try await transport.send(mail(to: recipient))
+            } throws: { error in
+                guard let error = error as? MailError, case .outcomeUnknown = error else { return false }
+                return !error.isTransient && error.mayHaveBeenDelivered && error.summary.hasPrefix("no reply after the message data: ")
+            }
+            #expect(try sink.messages(to: recipient).count == 1)
+
+            // The same transport opens a new connection and delivers the next message.
+            try services.setSinkMode("accept")
+            let next = "after-drop-\(UUID().uuidString.prefix(8))@example.org"
+            try await transport.send(mail(to: next))
+            #expect(try sink.messages(to: next).count == 1)
+            #expect(await transport.connectionsOpened() == 2)
+        }
+
+        @Test(.timeLimit(.minutes(1)))
+        func noReplyToTheDataBeforeTheTimeoutLeavesTheOutcomeUnknown() async throws {
+            let sink = try SMTPSink(services: services)
+            var slow = try settings()
+            slow.messageTimeout = .milliseconds(1500)
+            let transport = CurlMailTransport(settings: slow)
+            // A message first, so the failure comes on a reused connection.
+            try await transport.send(mail(to: "before-timeout@example.org"))
+            let recipient = "timeout-\(UUID().uuidString.prefix(8))@example.org"
+            try services.setSinkMode("delay:5000")
+            defer { try? services.setSinkMode("accept") }
+            let started = ContinuousClock.now
+            await #expect {
+                try await transport.send(mail(to: recipient))
+            } throws: { error in
+                guard let error = error as? MailError, case .outcomeUnknown = error else { return false }
+                return true
+            }
+            #expect(try sink.messages(to: recipient).count == 1)
+
+            // The next message goes out on a new connection without waiting for the late reply.
+            try services.setSinkMode("accept")
+            try await transport.send(mail(to: "after-timeout@example.org"))
+            #expect(ContinuousClock.now - started < .seconds(4))
+            #expect(await transport.connectionsOpened() == 2)
+        }
+
+        @Test(.timeLimit(.minutes(1)))
+        func aFailureBeforeTheDataOnAReusedConnectionIsNotAnUnknownOutcome() async throws {
+            let transport = CurlMailTransport(settings: try settings())
+            try await transport.send(mail(to: "before-defer@example.org"))
+            await #expect {
+                try await transport.send(mail(to: "defer451-reused@example.org"))
+            } throws: { error in
+                guard let error = error as? MailError, case .deferred = error else { return false }
+                return error.isTransient && !error.mayHaveBeenDelivered
+            }
+        }
+
+        @Test func aBodyNeedingEscapesArrivesIntactAndNoLineStartsWithADot() async throws {
+            let sink = try SMTPSink(services: services)
+            let recipient = "qp-\(UUID().uuidString.prefix(8))@example.org"
+            let body = ".leading dot\n..two\n.\ntrailing space \nequals = sign, tab\there\n"
+                + String(repeating: "é", count: 60) + "\n" + String(repeating: "x", count: 75) + ".\nend"
+            var message = mail(to: recipient)
+            message.body = body
+            message.attachments = []
+            try await CurlMailTransport(settings: settings()).send(message)
+            let received = try #require(try sink.messages(to: recipient).first)
+            let content = received.raw.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
+            #expect(!content.components(separatedBy: "\r\n").contains { $0.hasPrefix(".") || $0.utf8.count > 76 })
+            let text = try #require(MIMEParts(received).parts.first { $0.contentType.hasPrefix("text/plain") })
+            #expect(text.headers["content-transfer-encoding"] == "quoted-printable")
+            // MIMEParts reads the message with LF line ends.
+            #expect(String(decoding: text.decoded, as: UTF8.self) == body)
+        }
+
         @Test(arguments: ["", "no-at-sign", "a b@example.org", "x@example.org>\r\nRCPT TO:<evil@example.org", "a@b", "<a@example.org>"])
         func invalidAddressesAreRefusedBeforeAnythingIsSent(address: String) async throws {
             await #expect(throws: MailError.invalidAddress(address)) {

@@ -15,7 +15,10 @@ import Logging
 import Testing
 
 extension TestServices {
-    /// The sink's fault mode for every RCPT: `accept`, `defer451` or `reject550`.
+    /// The sink's fault mode, read again for every RCPT and DATA (see harness/smtp/smtp_sink.py):
+    /// `accept` (default), `defer451` or `reject550` (every RCPT gets 451 / 550),
+    /// `drop-after-data` (the message is stored, then the connection closes without a reply),
+    /// `delay:<milliseconds>` (accept, but the 250 after the data comes that much later).
     func setSinkMode(_ mode: String) throws {
         let directory = try require("ORCH_TEST_SMTP_CONTROL", for: "the SMTP sink")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
