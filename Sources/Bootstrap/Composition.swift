@@ -103,7 +103,8 @@ enum Composition {
     }
 
     /// The HTTP application and its long-running companions. Migrations run before the server
-    /// accepts requests.
+    /// accepts requests. `shutdown` is set by a `ShutdownWatcher` that the caller runs after the
+    /// application in its service group, so runs stop claiming before the server waits for them.
     static func makeApplication(
         settings: Settings, store: Store, clock: any WallClock = SystemWallClock(), shutdown: ShutdownFlag = ShutdownFlag(), logger: Logger
     ) async throws -> App {
@@ -115,7 +116,6 @@ enum Composition {
             services: store.services + [
                 RevocationPoller(cache: useCases.auth.revocations, store: useCases.auth.store, clock: clock, logger: logger, gate: migrated),
                 RunHistoryPurger(records: useCases.records, gate: migrated, logger: logger),
-                ShutdownWatcher(flag: shutdown),
             ],
             logger: logger
         )

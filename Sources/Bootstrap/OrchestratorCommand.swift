@@ -49,8 +49,14 @@ struct Serve: AsyncParsableCommand {
             logger.warning("MAIL_SEC_VERIFY is FALSE: SMTP TLS certificates are NOT verified")
         }
         let store = try Composition.store(settings, logger: logger)
-        let app = try await Composition.makeApplication(settings: settings, store: store, logger: logger)
-        var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        let shutdown = ShutdownFlag()
+        let app = try await Composition.makeApplication(settings: settings, store: store, shutdown: shutdown, logger: logger)
+        // Services shut down in reverse order: the watcher first, so a run in flight stops claiming
+        // and the server's wait for in-flight requests is short.
+        var configuration = ServiceGroupConfiguration(
+            services: [.init(service: app), .init(service: ShutdownWatcher(flag: shutdown), successTerminationBehavior: .ignore)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+        )
         // A run in flight stops claiming at once; what it is applying gets this long to finish.
         configuration.maximumGracefulShutdownDuration = .seconds(settings.shutdownTimeout)
         let group = ServiceGroup(configuration: configuration)

@@ -36,7 +36,7 @@ public actor InMemoryWorkJournal: WorkJournal {
 
     public func extendLeases(owner: String, until: Date, now: Date) -> Int {
         var count = 0
-        for (key, record) in items where record.owner == owner && (record.state == .claimed || record.state == .applying) && (record.leaseExpiresAt ?? .distantPast) > now {
+        for (key, record) in items where record.owner == owner && [.claimed, .applying, .applied].contains(record.state) && (record.leaseExpiresAt ?? .distantPast) > now {
             items[key] = record.with(leaseExpiresAt: until)
             count += 1
         }
@@ -52,7 +52,10 @@ public actor InMemoryWorkJournal: WorkJournal {
     public func record(_ key: WorkKey, _ outcome: WorkOutcome, owner: String, now: Date) {
         let change = WorkTransition(outcome)
         guard let record = items[key], change.from.contains(record.state), record.owner == owner else { return }
-        items[key] = record.with(state: change.state, owner: change.releasesOwner ? .some(nil) : nil, leaseExpiresAt: .some(nil), detail: .some(change.detail), updatedAt: now)
+        items[key] = record.with(
+            state: change.state, owner: change.releasesOwner ? .some(nil) : nil, leaseExpiresAt: change.keepsLease ? nil : .some(nil),
+            detail: .some(change.detail), updatedAt: now
+        )
     }
 
     public func settle(_ keys: [WorkKey], now: Date) {

@@ -50,9 +50,10 @@ public struct WorkRecord: Sendable, Equatable {
         self.updatedAt = updatedAt
     }
 
-    /// Held by a live run other than `owner`.
+    /// Held by a live run other than `owner`: being applied, or applied and waiting for that
+    /// run's status write.
     public func isHeld(byAnotherThan owner: String, at now: Date) -> Bool {
-        (state == .claimed || state == .applying) && self.owner != owner && (leaseExpiresAt ?? .distantPast) > now
+        (state == .claimed || state == .applying || state == .applied) && self.owner != owner && (leaseExpiresAt ?? .distantPast) > now
     }
 }
 
@@ -74,8 +75,8 @@ public protocol WorkJournal: Sendable {
     /// Claims for `owner` until `leaseUntil` those of `keys` that are claimable, at most `limit`
     /// (in the given order); returns the keys now held.
     func claim(_ keys: [WorkKey], owner: String, leaseUntil: Date, limit: Int, reclaimApplying: Bool, now: Date) async throws -> [WorkKey]
-    /// Moves the lease of every item `owner` holds (claimed/applying) to `until`: the heartbeat of a
-    /// live run. Returns how many items it holds.
+    /// Moves the lease of every item `owner` holds (claimed, applying, or applied and not yet
+    /// written to LDAP) to `until`: the heartbeat of a live run. Returns how many items it holds.
     func extendLeases(owner: String, until: Date, now: Date) async throws -> Int
     /// claimed → applying, only while `owner` holds an unexpired lease; false when the lease was lost.
     func begin(_ key: WorkKey, owner: String, now: Date) async throws -> Bool

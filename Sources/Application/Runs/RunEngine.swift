@@ -231,7 +231,8 @@ private struct RunState<Kind: KindRun> {
                 case .unknown:
                     note(key.subTaskDN, key.target, .unknown, record.detail ?? "outcome unknown; not repeated automatically")
                 case .applied:
-                    note(key.subTaskDN, key.target, .alreadyApplied, nil)
+                    // A live run that applied it writes the status itself; a dead run's is ours to write.
+                    note(key.subTaskDN, key.target, .alreadyApplied, record.isHeld(byAnotherThan: runID, at: now) ? "completed by another run" : nil)
                 case .done:
                     // Renewed but reopened by another run first: that run holds it.
                     note(key.subTaskDN, key.target, dryRun ? .alreadyApplied : .skipped, dryRun ? nil : "held by another run")
@@ -311,10 +312,14 @@ private struct RunState<Kind: KindRun> {
     /// good and none is open (status = the failure); otherwise it stays scheduled.
     mutating func completeSubTasks(_ subTasks: [SubTask], targets: [String: [WorkKey]]) async throws {
         let records = Dictionary(try await deps.journal.records(forSubTasks: subTasks.map(\.dn), operation: operation).map { ($0.key, $0) }) { first, _ in first }
+        let now = deps.clock.now()
         for subTask in subTasks {
             let keys = targets[subTask.dn, default: []]
             let settled = keys.compactMap { records[$0] }.filter { $0.state == .applied || $0.state == .failed || $0.state == .done }
             guard !keys.isEmpty, settled.count == keys.count, settled.contains(where: { $0.state != .done }) else { continue }
+            // Another live run applied part of it and will write the status once it is done: a write
+            // here could land after FusionDirectory renewed the sub-task and undo the renewal.
+            if settled.contains(where: { $0.state == .applied && $0.isHeld(byAnotherThan: runID, at: now) }) { continue }
             if let failure = settled.first(where: { $0.state == .failed }) {
                 try await writeStatus(.failed(failure.detail ?? "failed"), of: subTask.dn, settling: keys)
             } else {

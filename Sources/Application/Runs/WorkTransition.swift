@@ -6,6 +6,9 @@ public struct WorkTransition: Sendable, Equatable {
     /// Deferred items go back to nobody: any run may claim them.
     public let releasesOwner: Bool
     public let detail: String?
+    /// Applied items keep their run's lease (renewed by its heartbeat) until the run has written
+    /// the sub-task's status: a live lease tells other runs to leave that status write alone.
+    public let keepsLease: Bool
     /// The states it may come from: only an item being applied can have been applied (or may
     /// have been); a deferral or refusal may also come before applying began.
     public let from: [WorkState]
@@ -17,6 +20,7 @@ public struct WorkTransition: Sendable, Equatable {
         case .failed(let why): (state, releasesOwner, detail, from) = (.failed, false, why, [.claimed, .applying])
         case .unknown(let why): (state, releasesOwner, detail, from) = (.unknown, false, why, [.applying])
         }
+        keepsLease = state == .applied
     }
 }
 

@@ -35,6 +35,50 @@ extension TestServices {
         LDAPClient(configuration: .init(url: try ldapURL, bindDN: try ldapAdmin, password: try ldapPassword))
     }
 
+    /// Adds `count` due mail sub-tasks (one recipient each) under a new main task; no mail limit.
+    func bulkMail(_ count: Int, prefix: String) async throws -> [String] {
+        let ldap = try ldap()
+        try await ldap.modify("cn=config,ou=fusiondirectory,dc=example,dc=org", [.replace("fdTasksConfMaxEmails", ["0"])])
+        try await ldap.add("cn=\(prefix),ou=tasks,dc=example,dc=org", attributes: [
+            ("objectClass", ["fdTasks", "fdTasksMail"]), ("cn", [prefix]), ("fdTasksStatus", ["1"]),
+            ("fdTasksCreationDate", ["2026-11-02 09:14:37am"]), ("fdTasksScheduleDate", ["20261102100000"]),
+            ("fdTasksRepeatable", ["FALSE"]), ("fdTasksMailObject", ["plain"]), ("fdTasksEmailSender", ["bulk@example.org"]),
+        ])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    for index in stride(from: worker, to: count, by: 4) {
+                        try await ldap.add("cn=\(prefix)-SubTask-\(index),ou=tasks,dc=example,dc=org", attributes: [
+                            ("objectClass", ["fdTasksGranular"]), ("cn", ["\(prefix)-SubTask-\(index)"]),
+                            ("fdTasksGranularMaster", ["cn=\(prefix),ou=tasks,dc=example,dc=org"]), ("fdTasksGranularType", ["Mail Object"]),
+                            ("fdTasksGranularSchedule", ["20261102100000"]), ("fdTasksGranularStatus", ["1"]),
+                            ("fdTasksGranularMail", ["\(prefix)-\(index)@example.org"]), ("fdTasksGranularMailFrom", ["bulk@example.org"]),
+                            ("fdTasksGranularRef", ["plain"]),
+                        ])
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        return (0..<count).map { "\(prefix)-\($0)@example.org" }
+    }
+
+    func receivedCounts(_ prefix: String) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for message in try SMTPSink(services: self).all() {
+            guard let to = message.header("To")?.trimmingCharacters(in: CharacterSet(charactersIn: "<>")), to.hasPrefix(prefix) else { continue }
+            counts[to, default: 0] += 1
+        }
+        return counts
+    }
+
+    func statuses(_ prefix: String) async throws -> [String: String] {
+        let entries = try await ldap().search(base: "ou=tasks,dc=example,dc=org", scope: .oneLevel,
+                                                       filter: .equal("fdTasksGranularMaster", "cn=\(prefix),ou=tasks,dc=example,dc=org"),
+                                                       attributes: ["fdTasksGranularStatus"])
+        return Dictionary(entries.map { ($0.dn, $0.string("fdTasksGranularStatus") ?? "") }) { a, _ in a }
+    }
+
     func status(of dn: String) async throws -> String? {
         try await ldap().read(dn, attributes: ["fdTasksGranularStatus"])?.string("fdTasksGranularStatus")
     }

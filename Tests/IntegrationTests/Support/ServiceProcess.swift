@@ -17,8 +17,14 @@ struct ServiceProcess {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }
 
-    /// Starts the service with `environment` (plus PATH) and waits until `/ready` answers 200.
-    static func start(environment: [String: String], port: Int, log: String) async throws -> ServiceProcess {
+    /// Starts the service with `environment` written to its own configuration file (passed with
+    /// `--config`, so a PHP orchestrator's `/etc/fusiondirectory-orchestrator/orchestrator.conf`
+    /// on the host is never read) and waits, at most `readyWithin`, until `/ready` answers 200.
+    static func start(environment: [String: String], port: Int, log: String, readyWithin: Duration = .seconds(20)) async throws -> ServiceProcess {
+        let config = log + ".conf"
+        let settings = environment.merging(["ORCHESTRATOR_LISTEN": "127.0.0.1:\(port)"]) { $1 }
+        try settings.sorted { $0.key < $1.key }.map { "\($0.key)=\"\(Self.dotenvEscaped($0.value))\"\n" }.joined()
+            .write(toFile: config, atomically: true, encoding: .utf8)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -31,33 +37,55 @@ struct ServiceProcess {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let arguments: [String] = [executable, "serve"]
+        let arguments: [String] = [executable, "serve", "--config", config]
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        let variables: [String] = environment.merging(["PATH": "/usr/bin:/bin", "ORCHESTRATOR_LISTEN": "127.0.0.1:\(port)"]) { $1 }
-            .map { "\($0.key)=\($0.value)" }
-        let envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = [strdup("PATH=/usr/bin:/bin"), nil]
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
         guard posix_spawn(&pid, executable, &actions, &attributes, argv, envp) == 0 else {
             throw MissingService(description: "cannot start \(executable)")
         }
         let process = ServiceProcess(pid: pid, port: port)
-        for _ in 0..<100 {
-            if (try? await process.request(.GET, "/ready").status) == 200 { return process }
+        let deadline = ContinuousClock.now + readyWithin
+        while ContinuousClock.now < deadline {
+            if (try? await process.request(.GET, "/ready", timeout: .seconds(2)).status) == 200 { return process }
+            if process.hasExited { throw MissingService(description: "the service exited at start; see \(log)") }
             try await Task.sleep(for: .milliseconds(100))
         }
         process.kill(SIGKILL)
-        throw MissingService(description: "the service did not become ready; see \(log)")
+        throw MissingService(description: "the service did not become ready within \(readyWithin); see \(log)")
     }
 
-    func kill(_ signal: Int32) {
+    /// A double-quoted dotenv value.
+    static func dotenvEscaped(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+    }
+
+    var hasExited: Bool {
+        var status: Int32 = 0
+        return waitpid(pid, &status, WNOHANG) == pid
+    }
+
+    /// Sends `signal` and waits for the exit, at most `within`; then SIGKILL. Returns how long the
+    /// process took to exit.
+    @discardableResult
+    func kill(_ signal: Int32, within: Duration = .seconds(30)) -> Duration {
+        let started = ContinuousClock.now
         _ = Glibc.kill(pid, signal)
         var status: Int32 = 0
+        while ContinuousClock.now - started < within {
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid || (result == -1 && errno == ECHILD) { return ContinuousClock.now - started }
+            usleep(20_000)
+        }
+        _ = Glibc.kill(pid, SIGKILL)
         _ = waitpid(pid, &status, 0)
+        return ContinuousClock.now - started
     }
 
-    struct Reply {
+    struct Reply: @unchecked Sendable {
         let status: Int
+        /// JSONSerialization's immutable values.
         let body: [String: Any]
     }
 

@@ -58,7 +58,7 @@ public struct SQLiteWorkJournal: WorkJournal {
             try await database.query(
                 """
                 UPDATE work_items SET lease_expires_at = ?2
-                WHERE owner = ?1 AND state IN ('claimed', 'applying') AND lease_expires_at > ?3
+                WHERE owner = ?1 AND state IN ('claimed', 'applying', 'applied') AND lease_expires_at > ?3
                 RETURNING 1
                 """,
                 [.text(owner), Self.millis(until), Self.millis(now)]
@@ -85,8 +85,8 @@ public struct SQLiteWorkJournal: WorkJournal {
             // No lease check: what happened is recorded regardless (the effect is a fact).
             let rows = try await database.query(
                 """
-                UPDATE work_items SET state = ?5, owner = CASE WHEN ?6 THEN NULL ELSE owner END, lease_expires_at = NULL,
-                    detail = ?7, updated_at = ?8
+                UPDATE work_items SET state = ?5, owner = CASE WHEN ?6 THEN NULL ELSE owner END,
+                    lease_expires_at = CASE WHEN ?11 THEN lease_expires_at ELSE NULL END, detail = ?7, updated_at = ?8
                 WHERE operation = ?1 AND sub_task_dn = ?2 AND target = ?3 AND state IN (?9, ?10) AND owner = ?4
                 RETURNING 1
                 """,
@@ -94,6 +94,7 @@ public struct SQLiteWorkJournal: WorkJournal {
                     .text(owner), .text(change.state.rawValue), .integer(change.releasesOwner ? 1 : 0),
                     change.detail.map { .text($0) } ?? .null, Self.millis(now),
                     .text(change.from[0].rawValue), .text((change.from.last ?? change.from[0]).rawValue),
+                    .integer(change.keepsLease ? 1 : 0),
                 ]
             )
             if rows.isEmpty {

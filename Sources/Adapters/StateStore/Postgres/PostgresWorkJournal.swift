@@ -62,7 +62,7 @@ public struct PostgresWorkJournal: WorkJournal {
             try await Self.count(try await client.query(
                 """
                 UPDATE work_items SET lease_expires_at = \(until)
-                WHERE owner = \(owner) AND state IN ('claimed', 'applying') AND lease_expires_at > \(now)
+                WHERE owner = \(owner) AND state IN ('claimed', 'applying', 'applied') AND lease_expires_at > \(now)
                 RETURNING 1
                 """,
                 logger: logger
@@ -92,7 +92,8 @@ public struct PostgresWorkJournal: WorkJournal {
                 """
                 UPDATE work_items
                 SET state = \(change.state.rawValue), owner = CASE WHEN \(change.releasesOwner) THEN NULL ELSE owner END,
-                    lease_expires_at = NULL, detail = \(change.detail), updated_at = \(now)
+                    lease_expires_at = CASE WHEN \(change.keepsLease) THEN lease_expires_at ELSE NULL END,
+                    detail = \(change.detail), updated_at = \(now)
                 WHERE operation = \(key.operation.name) AND sub_task_dn = \(key.subTaskDN) AND target = \(key.target)
                   AND state = ANY(\(change.from.map(\.rawValue))::text[]) AND owner = \(owner)
                 RETURNING 1
