@@ -1,9 +1,5 @@
 import AdapterSupport
-import LDAPAdapter
-import SMTPAdapter
 import StateStoreAdapter
-import InMemoryAdapter
-import AuthCryptoAdapter
 import LoggingAdapter
 import HTTPAdapter
 import ArgumentParser

@@ -29,41 +29,15 @@ enum RunJSON {
 
     /// A run in a listing: the report without its items.
     struct Header: Encodable {
-        let runId: String
-        let operation: String
-        let trigger: String
-        let dryRun: Bool
-        let asOf: Date
-        let startedAt: Date
-        let endedAt: Date
-        let summary: RunReport.Summary
-        let skippedReason: String?
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(runId, forKey: .runId)
-            try container.encode(operation, forKey: .operation)
-            try container.encode(trigger, forKey: .trigger)
-            try container.encode(dryRun, forKey: .dryRun)
-            try container.encode(asOf, forKey: .asOf)
-            try container.encode(startedAt, forKey: .startedAt)
-            try container.encode(endedAt, forKey: .endedAt)
-            try container.encode(summary, forKey: .summary)
-            try container.encode(skippedReason, forKey: .skippedReason)
-        }
-
-        enum CodingKeys: String, CodingKey { case runId, operation, trigger, dryRun, asOf, startedAt, endedAt, summary, skippedReason }
+        let report: RunReport
 
         init(_ report: RunReport) {
-            runId = report.runID
-            operation = report.operation
-            trigger = report.trigger.rawValue
-            dryRun = report.dryRun
-            asOf = report.asOf
-            startedAt = report.startedAt
-            endedAt = report.endedAt
-            summary = report.summary
-            skippedReason = report.skippedReason
+            self.report = report
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: RunReport.CodingKeys.self)
+            try report.encodeHeader(into: &container)
         }
     }
 

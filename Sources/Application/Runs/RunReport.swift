@@ -83,7 +83,7 @@ public struct RunReport: Sendable, Equatable, Codable {
         case http, cli, schedule
     }
 
-    enum CodingKeys: String, CodingKey {
+    public enum CodingKeys: String, CodingKey {
         case runID = "runId", operation, trigger, dryRun, asOf, startedAt, endedAt, summary, skippedReason, items
     }
 
@@ -119,6 +119,12 @@ public struct RunReport: Sendable, Equatable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
+        try encodeHeader(into: &container)
+        try container.encode(items, forKey: .items)
+    }
+
+    /// Every field but the items, nulls included: the shape of a run in a listing.
+    public func encodeHeader(into container: inout KeyedEncodingContainer<CodingKeys>) throws {
         try container.encode(runID, forKey: .runID)
         try container.encode(operation, forKey: .operation)
         try container.encode(trigger, forKey: .trigger)
@@ -128,7 +134,6 @@ public struct RunReport: Sendable, Equatable, Codable {
         try container.encode(endedAt, forKey: .endedAt)
         try container.encode(summary, forKey: .summary)
         try container.encode(skippedReason, forKey: .skippedReason)
-        try container.encode(items, forKey: .items)
     }
 
     /// The same run without its items (listings).

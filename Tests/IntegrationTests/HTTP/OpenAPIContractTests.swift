@@ -1,10 +1,4 @@
-import AdapterSupport
-import LDAPAdapter
-import SMTPAdapter
 import StateStoreAdapter
-import InMemoryAdapter
-import AuthCryptoAdapter
-import LoggingAdapter
 import HTTPAdapter
 @testable import Bootstrap
 import Foundation

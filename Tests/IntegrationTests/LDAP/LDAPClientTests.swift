@@ -1,11 +1,4 @@
-@testable import AdapterSupport
 @testable import LDAPAdapter
-@testable import SMTPAdapter
-@testable import StateStoreAdapter
-@testable import InMemoryAdapter
-@testable import AuthCryptoAdapter
-@testable import LoggingAdapter
-@testable import HTTPAdapter
 import Application
 import Domain
 import Foundation

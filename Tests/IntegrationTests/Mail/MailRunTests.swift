@@ -1,11 +1,6 @@
-@testable import AdapterSupport
 @testable import LDAPAdapter
 @testable import SMTPAdapter
 @testable import StateStoreAdapter
-@testable import InMemoryAdapter
-@testable import AuthCryptoAdapter
-@testable import LoggingAdapter
-@testable import HTTPAdapter
 @testable import Bootstrap
 import Foundation
 import HTTPTypes
