@@ -71,21 +71,32 @@ enum Composition {
         let updates = try LDAPTaskUpdates(client: ldap, base: settings.ldap.base)
         let crypto = CryptoTokenCrypto()
         let engine = RunEngine(.init(
-            directory: directory, statuses: updates, journal: store.work, history: store.history, clock: clock, ids: crypto,
+            directory: directory, statuses: updates, remover: updates, journal: store.work, history: store.history, clock: clock, ids: crypto,
             shutdown: shutdown, lease: TimeInterval(settings.mailLease), batchSize: settings.runBatchSize
         ))
         let mail = MailRun(.init(
             templates: try LDAPMailTemplates(client: ldap, base: settings.ldap.base),
             transport: CurlMailTransport(settings: smtpSettings(settings)), stamp: updates, crypto: crypto, clock: clock
         ))
+        let fusionDirectory = fusionDirectoryAPI(settings)
+        let lifeCycle = LifeCycleRun(.init(directory: directory, accounts: LDAPSupannAccounts(client: ldap), fusionDirectory: fusionDirectory))
+        let activation = ActivateCyclicTasks(.init(
+            directory: directory, journal: store.work, history: store.history, fusionDirectory: fusionDirectory, clock: clock, ids: crypto,
+            lease: TimeInterval(settings.mailLease)
+        ))
         return UseCases(
             auth: await authDependencies(settings: settings, ldap: ldap, store: store, clock: clock, logger: logger),
             readiness: CheckReadiness(probes: [LDAPDirectoryHealth(client: ldap, baseDN: settings.ldap.base), store.probe]),
             tasks: ListTasks(directory: directory, settings: DirectorySettings(directory: directory, clock: clock, ttl: TimeInterval(settings.configTTL)), clock: clock),
-            runs: RunTasks(engine: engine, kinds: [mail]),
+            runs: RunTasks(engine: engine, kinds: [mail, lifeCycle], activation: activation),
             records: RunRecords(history: store.history, clock: clock, retention: TimeInterval(settings.runRetentionDays) * 86_400),
             clock: clock
         )
+    }
+
+    /// FusionDirectory's REST API when FUSION_DIRECTORY_API_URL is set.
+    static func fusionDirectoryAPI(_ settings: Settings) -> any FusionDirectoryAPI {
+        UnconfiguredFusionDirectoryAPI()
     }
 
     /// The router with every route.

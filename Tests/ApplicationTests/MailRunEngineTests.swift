@@ -169,7 +169,7 @@ import Testing
         // A second run read the directory before the first wrote its status, and the journal after.
         let stale = StaleDirectory(current: h.directory, firstRead: try await h.directory.subTasks(kind: .mail))
         _ = try await h.run()
-        let late = RunEngine(.init(directory: stale, statuses: h.directory, journal: h.journal, history: h.history, clock: h.clock, ids: h.ids))
+        let late = RunEngine(.init(directory: stale, statuses: h.directory, remover: h.directory, journal: h.journal, history: h.history, clock: h.clock, ids: h.ids))
         let report = try await late.run(h.mail, mode: .apply, trigger: .http)
         #expect(h.outcome(report, a, "x@example.org") == .alreadyApplied)
         #expect(await h.transport.accepted.count == 1)
@@ -227,7 +227,7 @@ import Testing
         for index in 0..<20 { await h.directory.addMailSubTask("s\(index)", recipients: ["u\(index)@example.org"]) }
         await h.transport.slow(by: .milliseconds(40))
         let real = RunEngine(.init(
-            directory: h.directory, statuses: h.directory, journal: h.journal, history: h.history, clock: SystemWallClock(), ids: h.ids,
+            directory: h.directory, statuses: h.directory, remover: h.directory, journal: h.journal, history: h.history, clock: SystemWallClock(), ids: h.ids,
             lease: 0.3, batchSize: 20
         ))
         async let long = real.run(h.mail, mode: .apply, trigger: .http)

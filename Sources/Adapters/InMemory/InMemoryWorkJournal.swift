@@ -26,7 +26,7 @@ public actor InMemoryWorkJournal: WorkJournal {
             guard claimable else { continue }
             items[key] = WorkRecord(
                 key: key, state: .claimed, owner: owner, leaseExpiresAt: leaseUntil, attempts: (existing?.attempts ?? 0) + 1,
-                generation: existing?.generation ?? 0, detail: existing?.detail, updatedAt: now
+                generation: existing?.generation ?? 0, detail: existing?.detail, updatedAt: now, progress: existing?.progress
             )
             claimed.append(key)
             if claimed.count == limit { break }
@@ -49,6 +49,12 @@ public actor InMemoryWorkJournal: WorkJournal {
         return true
     }
 
+    public func saveProgress(_ key: WorkKey, _ progress: String, owner: String, now: Date) -> Bool {
+        guard let record = items[key], record.state == .applying, record.owner == owner else { return false }
+        items[key] = record.with(updatedAt: now, progress: .some(progress))
+        return true
+    }
+
     public func record(_ key: WorkKey, _ outcome: WorkOutcome, owner: String, now: Date) {
         let change = WorkTransition(outcome)
         guard let record = items[key], change.from.contains(record.state), record.owner == owner else { return }
@@ -60,7 +66,7 @@ public actor InMemoryWorkJournal: WorkJournal {
 
     public func settle(_ keys: [WorkKey], now: Date) {
         for key in keys {
-            guard let record = items[key], record.state == .applied || record.state == .failed else { continue }
+            guard let record = items[key], [.applied, .notNeeded, .failed].contains(record.state) else { continue }
             items[key] = record.with(state: .done, leaseExpiresAt: .some(nil), updatedAt: now)
         }
     }
@@ -76,8 +82,8 @@ public actor InMemoryWorkJournal: WorkJournal {
         for seen in records where seen.state == .done {
             guard let record = items[seen.key], record.state == .done, record.generation == seen.generation else { continue }
             items[seen.key] = WorkRecord(
-                key: seen.key, state: .released, owner: nil, leaseExpiresAt: nil, attempts: record.attempts,
-                generation: record.generation + 1, detail: nil, updatedAt: now
+                key: seen.key, state: .released, owner: nil, leaseExpiresAt: nil, attempts: 0,
+                generation: record.generation + 1, detail: nil, updatedAt: now, progress: nil
             )
             reopened.append(seen.key)
         }
@@ -90,7 +96,7 @@ public actor InMemoryWorkJournal: WorkJournal {
         let settlement = WorkSettlement(resolution, by: actor, at: now)
         let settled = WorkRecord(
             key: key, state: settlement.state, owner: settlement.owner, leaseExpiresAt: nil, attempts: record.attempts,
-            generation: record.generation, detail: settlement.detail, updatedAt: now
+            generation: record.generation, detail: settlement.detail, updatedAt: now, progress: record.progress
         )
         items[key] = settled
         return settled
@@ -100,11 +106,13 @@ public actor InMemoryWorkJournal: WorkJournal {
 extension WorkRecord {
     /// A copy with some fields changed; a `.some(nil)` clears an optional.
     func with(
-        state: WorkState? = nil, owner: String?? = nil, leaseExpiresAt: Date?? = nil, detail: String?? = nil, updatedAt: Date? = nil
+        state: WorkState? = nil, owner: String?? = nil, leaseExpiresAt: Date?? = nil, detail: String?? = nil, updatedAt: Date? = nil,
+        progress: String?? = nil
     ) -> WorkRecord {
         WorkRecord(
             key: key, state: state ?? self.state, owner: owner ?? self.owner, leaseExpiresAt: leaseExpiresAt ?? self.leaseExpiresAt,
-            attempts: attempts, generation: generation, detail: detail ?? self.detail, updatedAt: updatedAt ?? self.updatedAt
+            attempts: attempts, generation: generation, detail: detail ?? self.detail, updatedAt: updatedAt ?? self.updatedAt,
+            progress: progress ?? self.progress
         )
     }
 }

@@ -3,7 +3,7 @@ import Domain
 import Foundation
 
 /// Status and anti-spam writes on FD's entries.
-public struct LDAPTaskUpdates: SubTaskStatusWriter, MailSendStamp {
+public struct LDAPTaskUpdates: SubTaskStatusWriter, SubTaskRemover, MailSendStamp {
     private let client: LDAPClient
     private let base: DistinguishedName
 
@@ -14,6 +14,14 @@ public struct LDAPTaskUpdates: SubTaskStatusWriter, MailSendStamp {
 
     public func setStatus(_ status: SubTaskStatus, ofSubTask dn: String) async throws {
         try await client.modify(dn, [.replace("fdTasksGranularStatus", [status.ldapValue])])
+    }
+
+    public func removeSubTask(_ dn: String) async throws {
+        do {
+            try await client.delete(dn)
+        } catch .noSuchObject {
+            return
+        }
     }
 
     public func recordMailSent(at date: Date, configuration: FDConfiguration) async throws {

@@ -19,7 +19,9 @@ public struct WorkKey: Sendable, Hashable {
 /// `released` is claimable again after a transient failure, `failed` is permanent, `unknown`
 /// means the effect may have happened (reply lost, crash mid-effect): never retried on its own.
 public enum WorkState: String, Sendable, Equatable, CaseIterable {
-    case claimed, released, applying, applied, unknown, failed, done
+    /// `notNeeded`: the kind found nothing to do (the user is not in the state any more): final
+    /// like `applied`, and a sub-task whose every item is `notNeeded` is removed, as FD expects.
+    case claimed, released, applying, applied, notNeeded, unknown, failed, done
 }
 
 public struct WorkRecord: Sendable, Equatable {
@@ -35,11 +37,15 @@ public struct WorkRecord: Sendable, Equatable {
     /// Last failure, deferral or settlement text.
     public let detail: String?
     public let updatedAt: Date
+    /// What a multi-step effect already did (the kind's own checkpoint), kept across attempts so a
+    /// retry resumes instead of repeating a step.
+    public let progress: String?
 
     public init(
         key: WorkKey, state: WorkState, owner: String?, leaseExpiresAt: Date?, attempts: Int, generation: Int,
-        detail: String?, updatedAt: Date
+        detail: String?, updatedAt: Date, progress: String? = nil
     ) {
+        self.progress = progress
         self.key = key
         self.state = state
         self.owner = owner
@@ -80,14 +86,17 @@ public protocol WorkJournal: Sendable {
     func extendLeases(owner: String, until: Date, now: Date) async throws -> Int
     /// claimed → applying, only while `owner` holds an unexpired lease; false when the lease was lost.
     func begin(_ key: WorkKey, owner: String, now: Date) async throws -> Bool
+    /// Stores the kind's checkpoint of an item being applied, only while `owner` holds it; false
+    /// when it does not any more.
+    func saveProgress(_ key: WorkKey, _ progress: String, owner: String, now: Date) async throws -> Bool
     /// Records what applying did: applied, released (deferred), failed or unknown.
     func record(_ key: WorkKey, _ outcome: WorkOutcome, owner: String, now: Date) async throws
-    /// applied/failed → done once the sub-task's LDAP status reflects them.
+    /// applied/notNeeded/failed → done once the sub-task's LDAP status (or its removal) reflects them.
     func settle(_ keys: [WorkKey], now: Date) async throws
     /// Every record of these sub-tasks for `operation`.
     func records(forSubTasks subTaskDNs: [String], operation: RunOperation) async throws -> [WorkRecord]
-    /// done → released with the next generation, for items whose sub-task FusionDirectory set back
-    /// to scheduled. Only records still at the generation read are reopened, so two runs that both
+    /// done → released with the next generation and no progress, for items whose sub-task
+    /// FusionDirectory set back to scheduled. Only records still at the generation read are reopened, so two runs that both
     /// saw `done` never both reopen. Returns the keys reopened.
     func reopen(_ records: [WorkRecord], now: Date) async throws -> [WorkKey]
     /// An operator's settlement of an `unknown` item (or one left `applying` by a dead run):

@@ -16,6 +16,7 @@ public enum RunMode: Sendable, Equatable {
 public struct RunEngineDependencies: Sendable {
     public let directory: any TaskDirectory
     public let statuses: any SubTaskStatusWriter
+    public let remover: any SubTaskRemover
     public let journal: any WorkJournal
     public let history: any RunHistory
     public let clock: any WallClock
@@ -27,12 +28,13 @@ public struct RunEngineDependencies: Sendable {
     public let batchSize: Int
 
     public init(
-        directory: any TaskDirectory, statuses: any SubTaskStatusWriter, journal: any WorkJournal, history: any RunHistory,
+        directory: any TaskDirectory, statuses: any SubTaskStatusWriter, remover: any SubTaskRemover, journal: any WorkJournal, history: any RunHistory,
         clock: any WallClock, ids: any TokenCrypto, shutdown: any ShutdownSignal = NeverShuttingDown(),
         lease: TimeInterval = 600, batchSize: Int = 50
     ) {
         self.directory = directory
         self.statuses = statuses
+        self.remover = remover
         self.journal = journal
         self.history = history
         self.clock = clock
@@ -179,7 +181,7 @@ private struct RunState<Kind: KindRun> {
 
     /// Reports what earlier runs left and returns the items this run may claim, in order, with
     /// the generation each would be applied at.
-    mutating func sortEarlierWork(_ subTasks: [SubTask], targets: [String: [WorkKey]]) async throws -> [(key: WorkKey, generation: Int)] {
+    mutating func sortEarlierWork(_ subTasks: [SubTask], targets: [String: [WorkKey]]) async throws -> [Claimable] {
         var earlier = Dictionary(try await deps.journal.records(forSubTasks: subTasks.map(\.dn), operation: operation).map { ($0.key, $0) }) { first, _ in first }
 
         // `done` while the first read said scheduled: renewed by FD, or completed by a concurrent
@@ -198,7 +200,7 @@ private struct RunState<Kind: KindRun> {
                 let reopened = Set(try await deps.journal.reopen(renewed, now: deps.clock.now()))
                 for record in renewed where reopened.contains(record.key) {
                     earlier[record.key] = WorkRecord(
-                        key: record.key, state: .released, owner: nil, leaseExpiresAt: nil, attempts: record.attempts,
+                        key: record.key, state: .released, owner: nil, leaseExpiresAt: nil, attempts: 0,
                         generation: record.generation + 1, detail: nil, updatedAt: record.updatedAt
                     )
                 }
@@ -206,7 +208,7 @@ private struct RunState<Kind: KindRun> {
         }
 
         let now = deps.clock.now()
-        var claimable: [(key: WorkKey, generation: Int)] = []
+        var claimable: [Claimable] = []
         for subTask in subTasks {
             if completedMeanwhile.contains(subTask.dn) {
                 for key in targets[subTask.dn, default: []] { note(key.subTaskDN, key.target, .alreadyApplied, "completed by another run") }
@@ -214,22 +216,24 @@ private struct RunState<Kind: KindRun> {
             }
             for key in targets[subTask.dn, default: []] {
                 guard let record = earlier[key] else {
-                    claimable.append((key, 0))
+                    claimable.append(Claimable(key: key))
                     continue
                 }
                 switch record.state {
                 case .released:
-                    claimable.append((key, record.generation))
+                    claimable.append(Claimable(record))
                 case .claimed, .applying:
                     if record.isHeld(byAnotherThan: runID, at: now) {
                         note(key.subTaskDN, key.target, .skipped, "held by another run")
                     } else if record.state == .applying && kind.replay == .reportUnknown {
                         note(key.subTaskDN, key.target, .unknown, "a previous run stopped while applying it; not repeated automatically")
                     } else {
-                        claimable.append((key, record.generation))
+                        claimable.append(Claimable(record))
                     }
                 case .unknown:
                     note(key.subTaskDN, key.target, .unknown, record.detail ?? "outcome unknown; not repeated automatically")
+                case .notNeeded:
+                    note(key.subTaskDN, key.target, .notNeeded, record.detail)
                 case .applied:
                     // A live run that applied it writes the status itself; a dead run's is ours to write.
                     note(key.subTaskDN, key.target, .alreadyApplied, record.isHeld(byAnotherThan: runID, at: now) ? "completed by another run" : nil)
@@ -246,7 +250,7 @@ private struct RunState<Kind: KindRun> {
 
     /// Claims a batch, applies it, claims the next; a heartbeat renews the leases meanwhile.
     mutating func applyInBatches(
-        _ claimable: [(key: WorkKey, generation: Int)], subTasks: [String: SubTask], plan: Kind.Plan, limit: Int?, limitReason: String
+        _ claimable: [Claimable], subTasks: [String: SubTask], plan: Kind.Plan, limit: Int?, limitReason: String
     ) async throws {
         guard !claimable.isEmpty else { return }
         let deps = deps
@@ -291,12 +295,23 @@ private struct RunState<Kind: KindRun> {
                     note(entry.key.subTaskDN, entry.key.target, .skipped, "the lease ran out before applying; a later run will")
                     continue
                 }
-                let outcome = await kind.apply(WorkItem(key: entry.key, subTask: subTask, generation: entry.generation), in: plan)
+                let journal = deps.journal
+                let clock = deps.clock
+                let key = entry.key
+                let item = WorkItem(
+                    key: key, subTask: subTask, generation: entry.generation, attempt: entry.attempts + 1, progress: entry.progress,
+                    checkpoint: { progress in try await journal.saveProgress(key, progress, owner: runID, now: clock.now()) }
+                )
+                let outcome = await kind.apply(item, in: plan)
                 try await deps.journal.record(entry.key, outcome, owner: runID, now: deps.clock.now())
                 switch outcome {
                 case .applied:
                     applied += 1
                     note(entry.key.subTaskDN, entry.key.target, .applied, nil)
+                case .appliedNoting(let remark):
+                    applied += 1
+                    note(entry.key.subTaskDN, entry.key.target, .applied, remark)
+                case .notNeeded(let why): note(entry.key.subTaskDN, entry.key.target, .notNeeded, why)
                 case .deferred(let why): note(entry.key.subTaskDN, entry.key.target, .deferred, why)
                 case .failed(let why): note(entry.key.subTaskDN, entry.key.target, .failed, why)
                 case .unknown(let why): note(entry.key.subTaskDN, entry.key.target, .unknown, why)
@@ -315,13 +330,15 @@ private struct RunState<Kind: KindRun> {
         let now = deps.clock.now()
         for subTask in subTasks {
             let keys = targets[subTask.dn, default: []]
-            let settled = keys.compactMap { records[$0] }.filter { $0.state == .applied || $0.state == .failed || $0.state == .done }
+            let settled = keys.compactMap { records[$0] }.filter { [.applied, .notNeeded, .failed, .done].contains($0.state) }
             guard !keys.isEmpty, settled.count == keys.count, settled.contains(where: { $0.state != .done }) else { continue }
             // Another live run applied part of it and will write the status once it is done: a write
             // here could land after FusionDirectory renewed the sub-task and undo the renewal.
             if settled.contains(where: { $0.state == .applied && $0.isHeld(byAnotherThan: runID, at: now) }) { continue }
             if let failure = settled.first(where: { $0.state == .failed }) {
                 try await writeStatus(.failed(failure.detail ?? "failed"), of: subTask.dn, settling: keys)
+            } else if settled.allSatisfy({ $0.state == .notNeeded }) {
+                try await remove(subTask.dn, settling: keys)
             } else {
                 try await writeStatus(.completed, of: subTask.dn, settling: keys)
             }
@@ -347,8 +364,33 @@ private struct RunState<Kind: KindRun> {
         if !keys.isEmpty { try await deps.journal.settle(keys, now: deps.clock.now()) }
     }
 
+    /// Nothing was needed for any item: the sub-task goes, as FD expects; then the journal.
+    func remove(_ dn: String, settling keys: [WorkKey]) async throws {
+        try await deps.remover.removeSubTask(dn)
+        try await deps.journal.settle(keys, now: deps.clock.now())
+    }
+
     mutating func note(_ dn: String, _ target: String?, _ outcome: RunReport.Outcome, _ detail: String?) {
         items.append(.init(subTask: dn, target: target, outcome: outcome, detail: detail))
         summary.count(outcome)
+    }
+}
+
+/// An item this run may claim, with what earlier attempts left.
+private struct Claimable {
+    let key: WorkKey
+    var generation = 0
+    var attempts = 0
+    var progress: String?
+
+    init(key: WorkKey) {
+        self.key = key
+    }
+
+    init(_ record: WorkRecord) {
+        key = record.key
+        generation = record.generation
+        attempts = record.attempts
+        progress = record.progress
     }
 }

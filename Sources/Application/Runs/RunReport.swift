@@ -9,6 +9,8 @@ public struct RunReport: Sendable, Equatable, Codable {
         case applied
         /// Applied by an earlier run; at most its LDAP status was completed now.
         case alreadyApplied
+        /// Nothing to do for it (the sub-task is removed when that holds for all its items).
+        case notNeeded
         /// Refused for good; the sub-task carries the reason.
         case failed
         /// A transient failure: the sub-task stays scheduled and a later run retries.
@@ -55,6 +57,7 @@ public struct RunReport: Sendable, Equatable, Codable {
         public var due = 0
         public var applied = 0
         public var alreadyApplied = 0
+        public var notNeeded = 0
         public var failed = 0
         public var deferred = 0
         public var skipped = 0
@@ -64,10 +67,31 @@ public struct RunReport: Sendable, Equatable, Codable {
 
         public init() {}
 
+        /// Counts absent from a stored report (written before that outcome existed) read as 0.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            func count(_ key: CodingKeys) throws -> Int { try container.decodeIfPresent(Int.self, forKey: key) ?? 0 }
+            due = try count(.due)
+            applied = try count(.applied)
+            alreadyApplied = try count(.alreadyApplied)
+            notNeeded = try count(.notNeeded)
+            failed = try count(.failed)
+            deferred = try count(.deferred)
+            skipped = try count(.skipped)
+            unknown = try count(.unknown)
+            wouldApply = try count(.wouldApply)
+            wouldFail = try count(.wouldFail)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case due, applied, alreadyApplied, notNeeded, failed, deferred, skipped, unknown, wouldApply, wouldFail
+        }
+
         public mutating func count(_ outcome: Outcome) {
             switch outcome {
             case .applied: applied += 1
             case .alreadyApplied: alreadyApplied += 1
+            case .notNeeded: notNeeded += 1
             case .failed: failed += 1
             case .deferred: deferred += 1
             case .skipped: skipped += 1

@@ -10,7 +10,7 @@ public struct RunTasks: Sendable {
     private let runners: [RunOperation: Runner]
     private let resolvers: [RunOperation: Resolver]
 
-    public init(engine: RunEngine, kinds: [any KindRun]) {
+    public init(engine: RunEngine, kinds: [any KindRun], activation: ActivateCyclicTasks? = nil) {
         var runners: [RunOperation: Runner] = [:]
         var resolvers: [RunOperation: Resolver] = [:]
         for kind in kinds {
@@ -18,6 +18,7 @@ public struct RunTasks: Sendable {
             runners[operation] = runner
             resolvers[operation] = resolver
         }
+        if let activation { runners[.activateCyclicTasks] = Self.runner(activation) }
         self.runners = runners
         self.resolvers = resolvers
     }
@@ -28,6 +29,10 @@ public struct RunTasks: Sendable {
             { mode, trigger throws(ServiceError) in try await engine.run(kind, mode: mode, trigger: trigger) },
             { key, resolution, actor throws(ServiceError) in try await engine.resolve(kind, key, as: resolution, by: actor) }
         )
+    }
+
+    private static func runner(_ activation: ActivateCyclicTasks) -> Runner {
+        { mode, trigger throws(ServiceError) in try await activation.run(mode: mode, trigger: trigger) }
     }
 
     /// The operations this build can run.

@@ -5,6 +5,10 @@ import Foundation
 public enum WorkOutcome: Sendable, Equatable {
     /// The effect happened.
     case applied
+    /// The effect happened, with something the report should say (e.g. FD was not refreshed).
+    case appliedNoting(String)
+    /// Nothing was needed (the user is no longer in the state the task moves users out of).
+    case notNeeded(String)
     /// Transient, and the effect cannot have happened: released for a later run.
     case deferred(String)
     /// Permanent: the sub-task's status carries the text.
@@ -58,6 +62,23 @@ public struct WorkItem: Sendable {
     public let subTask: SubTask
     /// 0 at first, +1 each time FusionDirectory renewed the sub-task.
     public let generation: Int
+    /// 1 on the first claim, +1 on each later one (after a deferral or a dead run).
+    public let attempt: Int
+    /// The checkpoint an earlier attempt saved, if any.
+    public let progress: String?
+    /// Saves a checkpoint before and after each step that must not be repeated; false when the
+    /// run no longer holds the item (it must stop).
+    public let checkpoint: @Sendable (String) async throws -> Bool
+
+    public init(key: WorkKey, subTask: SubTask, generation: Int, attempt: Int = 1, progress: String? = nil,
+                checkpoint: @escaping @Sendable (String) async throws -> Bool = { _ in true }) {
+        self.key = key
+        self.subTask = subTask
+        self.generation = generation
+        self.attempt = attempt
+        self.progress = progress
+        self.checkpoint = checkpoint
+    }
 }
 
 /// What every kind may read of the run it is part of.

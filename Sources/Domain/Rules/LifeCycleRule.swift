@@ -29,6 +29,8 @@ public struct LifeCycleRule: Sendable, Equatable {
     ///    This keeps PHP's wire format, which FD and its prolongation page also use, although
     ///    FD's UI describes the extra days as counted "from today" (spec §10 #29): changing
     ///    the meaning of existing tasks silently would be worse than the documented quirk.
+    ///    A value in the pre-state without an end date, or a value of the pre resource that
+    ///    cannot be read, is `.cannotApply`: the task cannot tell whether it ended.
     /// 3. Instead of PHP's crash / empty status: no value with the post resource, or one
     ///    without an end date, gives `.cannotApply` with a reason for the sub-task status.
     /// 4. Every other value is written back untouched. Because the attribute is replaced as
@@ -41,8 +43,15 @@ public struct LifeCycleRule: Sendable, Equatable {
             do throws(DomainError) {
                 parsed.append(try SupannResourceStateDate(parsing: value))
             } catch {
+                // A value of the pre resource that cannot be read (an end that is not a date) might
+                // be the one that ended: say so instead of guessing (PHP crashed, §10 #27).
+                if value.hasPrefix("{\(pre.resource)}") { return .cannotApply(reason: error.message) }
                 unreadable.append(error.message)
             }
+        }
+        // In the pre-state with no end date: FD's task means to move it at its end, and there is none.
+        if let endless = parsed.first(where: { isInPreState($0) && $0.end == nil }) {
+            return .cannotApply(reason: "the supannRessourceEtatDate value \(endless) has no end date")
         }
         guard let matched = parsed.firstIndex(where: { needsChange($0, today: today) }) else { return .noChangeNeeded }
         if let first = unreadable.first {
@@ -69,9 +78,14 @@ public struct LifeCycleRule: Sendable, Equatable {
     }
 
     private func needsChange(_ value: SupannResourceStateDate, today: CalendarDate) -> Bool {
-        guard value.resource == pre.resource, value.state == pre.state, let end = value.end else { return false }
-        if let wanted = pre.subState, value.subState != wanted { return false }
+        guard isInPreState(value), let end = value.end else { return false }
         return end <= today
+    }
+
+    private func isInPreState(_ value: SupannResourceStateDate) -> Bool {
+        guard value.resource == pre.resource, value.state == pre.state else { return false }
+        if let wanted = pre.subState, value.subState != wanted { return false }
+        return true
     }
 }
 

@@ -3,7 +3,7 @@ import Domain
 import Foundation
 
 /// FusionDirectory in memory: sub-tasks, templates, the configuration entry, and every write.
-actor FakeDirectory: TaskDirectory, SubTaskStatusWriter, MailSendStamp, MailTemplates {
+actor FakeDirectory: TaskDirectory, SubTaskStatusWriter, SubTaskRemover, MailSendStamp, MailTemplates {
     private var entries: [String: [String: [String]]] = [:]
     private(set) var templates: [String: MailTemplate] = [:]
     var tasks = TasksConfiguration(maxEmails: 0)
@@ -57,7 +57,36 @@ actor FakeDirectory: TaskDirectory, SubTaskStatusWriter, MailSendStamp, MailTemp
         FDConfiguration(tasks: tasks)
     }
 
-    func mainTasks(kind: TaskKind?) -> [MainTask] { [] }
+    private var mains: [String: [String: [String]]] = [:]
+
+    /// Adds a main task entry (attributes as FD writes them); returns its DN.
+    @discardableResult
+    func addMainTask(_ cn: String, _ attributes: [String: [String]]) -> String {
+        let dn = "cn=\(cn),ou=tasks,dc=example,dc=org"
+        mains[dn] = attributes.merging(["cn": [cn]]) { a, _ in a }
+        return dn
+    }
+
+    /// Adds a due Life Cycle sub-task of `master` for `user`; returns its DN.
+    @discardableResult
+    func addLifeCycleSubTask(_ name: String, master: String, user: String?) -> String {
+        let dn = "cn=\(name),ou=tasks,dc=example,dc=org"
+        var attributes: [String: [String]] = [
+            "cn": [name], "fdTasksGranularMaster": [master], "fdTasksGranularType": ["Life Cycle"],
+            "fdTasksGranularSchedule": ["20261102100000"], "fdTasksGranularStatus": ["1"],
+        ]
+        if let user { attributes["fdTasksGranularDN"] = [user] }
+        entries[dn] = attributes
+        return dn
+    }
+
+    func setLastExec(_ value: String, of dn: String) {
+        mains[dn]?["fdTasksLastExec"] = [value]
+    }
+
+    func mainTasks(kind: TaskKind?) -> [MainTask] {
+        mains.map { MainTask(entry: DirectoryEntry(dn: $0.key, stringAttributes: $0.value)) }.filter { kind == nil || $0.kind == kind }
+    }
 
     func subTasks(kind: TaskKind?) throws -> [SubTask] {
         if failReads { throw DirectoryError.unavailable("slapd is down") }
@@ -82,6 +111,13 @@ actor FakeDirectory: TaskDirectory, SubTaskStatusWriter, MailSendStamp, MailTemp
         entries[dn]?["fdTasksGranularStatus"] = [status.ldapValue]
         statusWrites.append((dn, status.ldapValue))
         if let afterStatusWrite { await afterStatusWrite(dn) }
+    }
+
+    private(set) var removed: [String] = []
+
+    func removeSubTask(_ dn: String) {
+        entries[dn] = nil
+        removed.append(dn)
     }
 
     func recordMailSent(at date: Date, configuration: FDConfiguration) {

@@ -57,7 +57,7 @@ struct MailHarness {
 
     func engine(lease: TimeInterval = 600, batchSize: Int = 50, journal: (any WorkJournal)? = nil) -> RunEngine {
         RunEngine(.init(
-            directory: directory, statuses: directory, journal: journal ?? self.journal, history: history, clock: clock, ids: ids,
+            directory: directory, statuses: directory, remover: directory, journal: journal ?? self.journal, history: history, clock: clock, ids: ids,
             shutdown: shutdown, lease: lease, batchSize: batchSize
         ))
     }

@@ -27,7 +27,6 @@ struct LifeCycleRuleTests {
 
     @Test(arguments: [
         ["{COMPTE}A:SupannActif:20250901:20261101"],  // ends tomorrow
-        ["{COMPTE}A:SupannActif:20250901:"],          // no end date: never expires
         ["{COMPTE}A:SupannSursis:20250901:20261001"], // other sub-state
         ["{COMPTE}I:SupannActif:20250901:20261001"],  // other state
         ["{MAIL}A:SupannActif:20250901:20261001"],    // other resource
@@ -37,6 +36,18 @@ struct LifeCycleRuleTests {
     ])
     func nothingToDoWhenNoValueMatchesTheExpiredPreState(values: [String]) throws {
         #expect(try Self.rule().decide(values: values, today: Fixtures.date("20261031")) == .noChangeNeeded)
+    }
+
+    @Test(arguments: [
+        "{COMPTE}A:SupannActif:20250901:",          // in the pre-state, no end date
+        "{COMPTE}A:SupannActif:20250901:20261399",  // an end that is not a date
+    ])
+    func aPreStateValueWhoseEndCannotBeKnownIsAFailureReason(value: String) throws {
+        let decision = try Self.rule().decide(values: [value, "{MAIL}A:::"], today: Fixtures.date("20261031"))
+        guard case .cannotApply = decision else {
+            Issue.record("expected cannotApply, got \(decision)")
+            return
+        }
     }
 
     @Test func preStateWithoutSubStateMatchesAnySubState() throws {

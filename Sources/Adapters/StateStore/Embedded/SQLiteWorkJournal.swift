@@ -79,6 +79,19 @@ public struct SQLiteWorkJournal: WorkJournal {
         }
     }
 
+    public func saveProgress(_ key: WorkKey, _ progress: String, owner: String, now: Date) async throws -> Bool {
+        try await SQLiteStoreCall.run("cannot save the work item's progress") {
+            try await database.query(
+                """
+                UPDATE work_items SET progress = ?5, updated_at = ?6
+                WHERE operation = ?1 AND sub_task_dn = ?2 AND target = ?3 AND state = 'applying' AND owner = ?4
+                RETURNING 1
+                """,
+                Self.binds(key) + [.text(owner), .text(progress), Self.millis(now)]
+            ).count == 1
+        }
+    }
+
     public func record(_ key: WorkKey, _ outcome: WorkOutcome, owner: String, now: Date) async throws {
         let change = WorkTransition(outcome)
         try await SQLiteStoreCall.run("cannot record the work item") {
@@ -110,7 +123,7 @@ public struct SQLiteWorkJournal: WorkJournal {
                 _ = try await database.query(
                     """
                     UPDATE work_items SET state = 'done', lease_expires_at = NULL, updated_at = ?4
-                    WHERE operation = ?1 AND sub_task_dn = ?2 AND target = ?3 AND state IN ('applied', 'failed')
+                    WHERE operation = ?1 AND sub_task_dn = ?2 AND target = ?3 AND state IN ('applied', 'notNeeded', 'failed')
                     """,
                     Self.binds(key) + [Self.millis(now)]
                 )
@@ -128,7 +141,7 @@ public struct SQLiteWorkJournal: WorkJournal {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
                 let rows = try await database.query(
                     """
-                    SELECT sub_task_dn, target, state, owner, lease_expires_at, attempts, generation, detail, updated_at
+                    SELECT sub_task_dn, target, state, owner, lease_expires_at, attempts, generation, detail, updated_at, progress
                     FROM work_items WHERE operation = ? AND sub_task_dn IN (\(marks))
                     ORDER BY sub_task_dn, target
                     """,
@@ -145,7 +158,7 @@ public struct SQLiteWorkJournal: WorkJournal {
                         owner: row.column("owner")?.string,
                         leaseExpiresAt: row.column("lease_expires_at")?.integer.map { Self.date(millis: Int64($0)) },
                         attempts: attempts, generation: generation, detail: row.column("detail")?.string,
-                        updatedAt: Self.date(millis: Int64(updatedAt))
+                        updatedAt: Self.date(millis: Int64(updatedAt)), progress: row.column("progress")?.string
                     ))
                 }
             }
@@ -159,7 +172,7 @@ public struct SQLiteWorkJournal: WorkJournal {
             for record in records where record.state == .done {
                 let rows = try await database.query(
                     """
-                    UPDATE work_items SET state = 'released', owner = NULL, lease_expires_at = NULL, detail = NULL,
+                    UPDATE work_items SET state = 'released', owner = NULL, lease_expires_at = NULL, detail = NULL, progress = NULL, attempts = 0,
                         generation = generation + 1, updated_at = ?5
                     WHERE operation = ?1 AND sub_task_dn = ?2 AND target = ?3 AND state = 'done' AND generation = ?4
                     RETURNING 1
@@ -180,7 +193,7 @@ public struct SQLiteWorkJournal: WorkJournal {
                 UPDATE work_items SET state = ?4, owner = ?5, lease_expires_at = NULL, detail = ?6, updated_at = ?7
                 WHERE operation = ?1 AND sub_task_dn = ?2 AND target = ?3
                   AND (state = 'unknown' OR (state = 'applying' AND lease_expires_at < ?7))
-                RETURNING attempts, generation
+                RETURNING attempts, generation, progress
                 """,
                 Self.binds(key) + [
                     .text(settlement.state.rawValue), settlement.owner.map { .text($0) } ?? .null, .text(settlement.detail), Self.millis(now),
@@ -189,7 +202,7 @@ public struct SQLiteWorkJournal: WorkJournal {
             guard let row = rows.first, let attempts = row.column("attempts")?.integer, let generation = row.column("generation")?.integer else { return nil }
             return WorkRecord(
                 key: key, state: settlement.state, owner: settlement.owner, leaseExpiresAt: nil, attempts: attempts,
-                generation: generation, detail: settlement.detail, updatedAt: now
+                generation: generation, detail: settlement.detail, updatedAt: now, progress: row.column("progress")?.string
             )
         }
     }

@@ -114,6 +114,10 @@ extension StoreMigration {
             "CREATE INDEX IF NOT EXISTS runs_started ON runs (started_at DESC, run_id DESC)",
             "CREATE INDEX IF NOT EXISTS runs_ended ON runs (ended_at)",
         ]),
+        // The checkpoint of multi-step effects (Life Cycle: rewritten, then FD refreshed).
+        StoreMigration(version: 5, name: "work_item_progress", statements: [
+            "ALTER TABLE work_items ADD COLUMN IF NOT EXISTS progress text",
+        ]),
     ]
 
     /// The embedded (SQLite) schema, in order; same versions and meaning as `postgres`.
@@ -213,6 +217,10 @@ extension StoreMigration {
             """,
             "CREATE INDEX IF NOT EXISTS runs_started ON runs (started_at DESC, run_id DESC)",
             "CREATE INDEX IF NOT EXISTS runs_ended ON runs (ended_at)",
+        ]),
+        // Same as the PostgreSQL version 5.
+        StoreMigration(version: 5, name: "work_item_progress", statements: [
+            "ALTER TABLE work_items ADD COLUMN progress TEXT",
         ]),
     ]
 }

@@ -84,6 +84,20 @@ public struct PostgresWorkJournal: WorkJournal {
         }
     }
 
+    public func saveProgress(_ key: WorkKey, _ progress: String, owner: String, now: Date) async throws -> Bool {
+        try await PostgresStoreCall.run("cannot save the work item's progress") {
+            try await Self.count(try await client.query(
+                """
+                UPDATE work_items SET progress = \(progress), updated_at = \(now)
+                WHERE operation = \(key.operation.name) AND sub_task_dn = \(key.subTaskDN) AND target = \(key.target)
+                  AND state = 'applying' AND owner = \(owner)
+                RETURNING 1
+                """,
+                logger: logger
+            )) == 1
+        }
+    }
+
     public func record(_ key: WorkKey, _ outcome: WorkOutcome, owner: String, now: Date) async throws {
         let change = WorkTransition(outcome)
         try await PostgresStoreCall.run("cannot record the work item") {
@@ -119,7 +133,7 @@ public struct PostgresWorkJournal: WorkJournal {
                     UPDATE work_items AS w SET state = 'done', lease_expires_at = NULL, updated_at = \(now)
                     FROM unnest(\(operations)::text[], \(dns)::text[], \(targets)::text[]) AS k (operation, sub_task_dn, target)
                     WHERE w.operation = k.operation AND w.sub_task_dn = k.sub_task_dn AND w.target = k.target
-                      AND w.state IN ('applied', 'failed')
+                      AND w.state IN ('applied', 'notNeeded', 'failed')
                     """,
                     logger: logger
                 )
@@ -136,19 +150,20 @@ public struct PostgresWorkJournal: WorkJournal {
                 let chunk = Array(unique[start..<min(start + Self.chunkSize, unique.count)])
                 let rows = try await client.query(
                     """
-                    SELECT sub_task_dn, target, state, owner, lease_expires_at, attempts, generation, detail, updated_at
+                    SELECT sub_task_dn, target, state, owner, lease_expires_at, attempts, generation, detail, updated_at, progress
                     FROM work_items WHERE operation = \(operation.name) AND sub_task_dn = ANY(\(chunk)::text[])
                     ORDER BY sub_task_dn, target
                     """,
                     logger: logger
                 )
-                for try await (dn, target, state, owner, lease, attempts, generation, detail, updatedAt)
-                    in rows.decode((String, String, String, String?, Date?, Int, Int, String?, Date).self)
+                for try await (dn, target, state, owner, lease, attempts, generation, detail, updatedAt, progress)
+                    in rows.decode((String, String, String, String?, Date?, Int, Int, String?, Date, String?).self)
                 {
                     guard let state = WorkState(rawValue: state) else { throw StoreError.failed("unknown work item state") }
                     records.append(WorkRecord(
                         key: WorkKey(operation: operation, subTaskDN: dn, target: target), state: state, owner: owner,
-                        leaseExpiresAt: lease, attempts: attempts, generation: generation, detail: detail, updatedAt: updatedAt
+                        leaseExpiresAt: lease, attempts: attempts, generation: generation, detail: detail, updatedAt: updatedAt,
+                        progress: progress
                     ))
                 }
             }
@@ -163,7 +178,7 @@ public struct PostgresWorkJournal: WorkJournal {
                 let key = record.key
                 let rows = try await client.query(
                     """
-                    UPDATE work_items SET state = 'released', owner = NULL, lease_expires_at = NULL, detail = NULL,
+                    UPDATE work_items SET state = 'released', owner = NULL, lease_expires_at = NULL, detail = NULL, progress = NULL, attempts = 0,
                         generation = generation + 1, updated_at = \(now)
                     WHERE operation = \(key.operation.name) AND sub_task_dn = \(key.subTaskDN) AND target = \(key.target)
                       AND state = 'done' AND generation = \(record.generation)
@@ -186,14 +201,14 @@ public struct PostgresWorkJournal: WorkJournal {
                     detail = \(settlement.detail), updated_at = \(now)
                 WHERE operation = \(key.operation.name) AND sub_task_dn = \(key.subTaskDN) AND target = \(key.target)
                   AND (state = 'unknown' OR (state = 'applying' AND lease_expires_at < \(now)))
-                RETURNING attempts, generation
+                RETURNING attempts, generation, progress
                 """,
                 logger: logger
             )
-            for try await (attempts, generation) in rows.decode((Int, Int).self) {
+            for try await (attempts, generation, progress) in rows.decode((Int, Int, String?).self) {
                 return WorkRecord(
                     key: key, state: settlement.state, owner: settlement.owner, leaseExpiresAt: nil, attempts: attempts,
-                    generation: generation, detail: settlement.detail, updatedAt: now
+                    generation: generation, detail: settlement.detail, updatedAt: now, progress: progress
                 )
             }
             return nil
