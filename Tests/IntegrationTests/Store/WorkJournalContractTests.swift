@@ -445,5 +445,46 @@ extension LiveServices {
                 #expect(try await record(journal, key)?.generation == 3)
             }
         }
+
+        @Test(arguments: JournalBackend.all)
+        func progressIsKeptAcrossAttemptsAndClearedByARenewal(_ backend: JournalBackend) async throws {
+            try await withJournal(backend) { journal throws in
+                let key = keys(1)[0]
+                _ = try await journal.claim([key], owner: "run-a", leaseUntil: now + 10, limit: 1, reclaimApplying: true, now: now)
+                // Only while applying, and only by its owner.
+                #expect(try await journal.saveProgress(key, "early", owner: "run-a", now: now + 1) == false)
+                #expect(try await journal.begin(key, owner: "run-a", now: now + 1))
+                #expect(try await journal.saveProgress(key, "other", owner: "run-b", now: now + 1) == false)
+                #expect(try await journal.saveProgress(key, "rewritten", owner: "run-a", now: now + 2))
+                try await journal.record(key, .deferred("FD 503"), owner: "run-a", now: now + 3)
+                #expect(try await record(journal, key)?.progress == "rewritten")
+                _ = try await journal.claim([key], owner: "run-b", leaseUntil: now + 20, limit: 1, reclaimApplying: true, now: now + 4)
+                let again = try #require(try await record(journal, key))
+                #expect(again.progress == "rewritten" && again.attempts == 2)
+                #expect(try await journal.begin(key, owner: "run-b", now: now + 5))
+                try await journal.record(key, .appliedNoting("old → new"), owner: "run-b", now: now + 6)
+                let applied = try #require(try await record(journal, key))
+                #expect(applied.state == .applied && applied.detail == "old → new" && applied.progress == "rewritten")
+                try await journal.settle([key], now: now + 7)
+                let done = try #require(try await record(journal, key))
+                #expect(try await journal.reopen([done], now: now + 8) == [key])
+                let reopened = try #require(try await record(journal, key))
+                #expect(reopened.progress == nil && reopened.attempts == 0 && reopened.generation == 1)
+            }
+        }
+
+        @Test(arguments: JournalBackend.all)
+        func aNotNeededItemIsFinalUntilSettled(_ backend: JournalBackend) async throws {
+            try await withJournal(backend) { journal throws in
+                let key = keys(1)[0]
+                _ = try await journal.claim([key], owner: "run-a", leaseUntil: now + 10, limit: 1, reclaimApplying: true, now: now)
+                #expect(try await journal.begin(key, owner: "run-a", now: now + 1))
+                try await journal.record(key, .notNeeded("left the state"), owner: "run-a", now: now + 2)
+                #expect(try await record(journal, key)?.state == .notNeeded)
+                #expect(try await journal.claim([key], owner: "run-b", leaseUntil: now + 99, limit: 1, reclaimApplying: true, now: now + 50).isEmpty)
+                try await journal.settle([key], now: now + 3)
+                #expect(try await record(journal, key)?.state == .done)
+            }
+        }
     }
 }
