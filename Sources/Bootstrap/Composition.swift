@@ -42,7 +42,7 @@ enum Composition {
             crypto: CryptoTokenCrypto(),
             clock: clock,
             log: LoggingSecurityEventLog(logger: logger),
-            throttle: LoginThrottle(),
+            throttle: LoginThrottle(policy: settings.loginThrottle),
             revocations: RevocationCache(store: store.tokens, retention: policy.accessTokenLifetime + policy.clockSkew + 5),
             policy: policy
         )
@@ -89,9 +89,10 @@ enum Composition {
     }
 
     /// The router with every route.
-    static func makeRouter(_ useCases: UseCases) throws -> Router<AppRequestContext> {
+    static func makeRouter(_ useCases: UseCases, trustedProxies: TrustedProxies = .none) throws -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         router.middlewares.add(RequestIDMiddleware())
+        router.middlewares.add(ClientAddressMiddleware(trusted: trustedProxies))
         router.middlewares.add(JSONErrorMiddleware())
         HealthRoutes(readiness: useCases.readiness).register(on: router)
         AuthRoutes(auth: useCases.auth).register(on: router)
@@ -111,7 +112,7 @@ enum Composition {
         let useCases = try await useCases(settings: settings, store: store, clock: clock, shutdown: shutdown, logger: logger)
         let migrated = StartupGate()
         var app = App(
-            router: try makeRouter(useCases),
+            router: try makeRouter(useCases, trustedProxies: settings.trustedProxies),
             configuration: .init(address: .hostname(settings.listenHost, port: settings.listenPort), serverName: "fusiondirectory-orchestrator"),
             services: store.services + [
                 RevocationPoller(cache: useCases.auth.revocations, store: useCases.auth.store, clock: clock, logger: logger, gate: migrated),

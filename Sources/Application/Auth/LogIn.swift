@@ -36,7 +36,7 @@ public struct LogIn: Sendable {
         } catch {
             throw .storeFailure(error)
         }
-        await auth.throttle.recordSuccess(username: username)
+        await auth.throttle.recordSuccess(username: username, address: context.clientIP)
 
         let familyID = auth.crypto.newIdentifier()
         let refreshToken = auth.crypto.newRefreshToken()

@@ -1,5 +1,7 @@
+import Application
 import Domain
 import Foundation
+import HTTPAdapter
 
 /// Everything the service reads at start, validated once. The keys are those of the PHP
 /// orchestrator's `orchestrator.conf`, plus a few new ones (ORCHESTRATOR_*, DATABASE_URL, LDAP_POOL_SIZE…).
@@ -60,6 +62,10 @@ struct Settings: Sendable {
     var runRetentionDays: Int
     /// Seconds SIGTERM waits for in-flight work before the process ends anyway.
     var shutdownTimeout: Int
+    /// Failed logins tolerated per (name, address), per name and per address within 60 s.
+    var loginThrottle: LoginThrottlePolicy
+    /// Proxies whose X-Forwarded-For names the client (TRUSTED_PROXIES); none by default.
+    var trustedProxies: TrustedProxies
 }
 
 struct ConfigurationError: Error, CustomStringConvertible, Equatable {
@@ -156,6 +162,17 @@ extension Settings {
         runBatchSize = try read.integer("RUN_BATCH_SIZE", default: 50, range: 1...10_000)
         runRetentionDays = try read.integer("RUN_HISTORY_RETENTION_DAYS", default: 90, range: 1...36_500)
         shutdownTimeout = try read.integer("SHUTDOWN_TIMEOUT_SECONDS", default: 30, range: 1...3_600)
+        loginThrottle = LoginThrottlePolicy(
+            perPair: 5,
+            perName: try read.integer("LOGIN_THROTTLE_PER_NAME", default: 20, range: 5...100_000),
+            perAddress: try read.integer("LOGIN_THROTTLE_PER_ADDRESS", default: 50, range: 5...100_000),
+            window: 60
+        )
+        do throws(TrustedProxies.InvalidEntry) {
+            trustedProxies = try read.optional("TRUSTED_PROXIES").map { text throws(TrustedProxies.InvalidEntry) in try TrustedProxies(parsing: text) } ?? TrustedProxies.none
+        } catch {
+            throw ConfigurationError(key: "TRUSTED_PROXIES", reason: "not an IP address or CIDR: \(error.entry)")
+        }
         logLevel = read.optional("LOG_LEVEL") ?? "info"
         logFormat = read.optional("LOG_FORMAT") ?? "json"
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
