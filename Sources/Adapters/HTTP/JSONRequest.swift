@@ -19,9 +19,19 @@ extension Router where Context == AppRequestContext {
     func api(_ path: String, _ method: HTTPRequest.Method, _ handler: @escaping @Sendable (Request, Context) async throws -> Response) {
         for prefix in Self.apiPrefixes {
             on(RouterPath(prefix + path), method: method, use: handler)
-            for other in [HTTPRequest.Method.get, .post, .put, .patch, .delete] where other != method {
+        }
+        rejectMethods(on: path, allowing: [method])
+    }
+
+    /// A 405 with `Allow` for the methods `path` (under every API prefix) does not serve, before
+    /// any authentication, as the PHP service answered: a client learns the method is wrong, not
+    /// that the resource is missing.
+    func rejectMethods(on path: String, allowing allowed: [HTTPRequest.Method]) {
+        let allow = allowed.map(\.rawValue).joined(separator: ", ")
+        for prefix in Self.apiPrefixes {
+            for other in [HTTPRequest.Method.get, .post, .put, .patch, .delete] where !allowed.contains(other) {
                 on(RouterPath(prefix + path), method: other) { _, _ -> Response in
-                    throw HTTPRouteError.methodNotAllowed(allow: method.rawValue)
+                    throw HTTPRouteError.methodNotAllowed(allow: allow)
                 }
             }
         }

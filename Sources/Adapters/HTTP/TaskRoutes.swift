@@ -23,6 +23,10 @@ public struct TaskRoutes: Sendable {
             group.get(":kind") { request, context in try await ofKind(request, context) }
             group.get(":kind/:name") { _, context in try await one(context) }
         }
+        router.rejectMethods(on: "/tasks", allowing: [.get])
+        // PATCH runs an operation (RunRoutes).
+        router.rejectMethods(on: "/tasks/:kind", allowing: [.get, .patch])
+        router.rejectMethods(on: "/tasks/:kind/:name", allowing: [.get])
     }
 
     /// Every main task with its sub-task counts: a JSON array, as the PHP client expects.
