@@ -34,8 +34,13 @@ public struct AuthRoutes: Sendable {
             guard let token = try await JSONRequest.object(request, context: context)?["token"] as? String else {
                 throw ServiceError.missingToken
             }
-            try await logout(refreshToken: token, context: context.security)
-            return JSONBody.response(["message": "logged out"])
+            // `message` stays the PHP orchestrator's on success; `revoked` says whether anything was.
+            switch try await logout(refreshToken: token, context: context.security) {
+            case .revoked:
+                return JSONBody.response(["message": "logged out", "revoked": true])
+            case .nothingRevoked:
+                return JSONBody.response(["message": "nothing to revoke: the token is unknown, expired or already revoked", "revoked": false])
+            }
         }
     }
 

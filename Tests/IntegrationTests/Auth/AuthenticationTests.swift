@@ -184,16 +184,34 @@ extension LiveServices {
         }
 
         @Test(arguments: Backend.allCases)
-        func logoutKillsTheAccessTokenAndUnknownTokensStillAnswer200(backend: Backend) async throws {
+        func logoutSaysWhetherItRevokedAndRefusesWhatIsNotARefreshToken(backend: Backend) async throws {
             try await app(store(backend)).test(.router) { client in
                 let login = try await client.login("orchestrator", "orchestrator-pass")
                 let access = try #require(login["access_token"])
                 let refresh = try #require(login["refresh_token"])
+
+                // Not refresh tokens: 400, and the session is untouched.
+                for token in [access, "a.b.c", "short", String(repeating: "é", count: 43)] {
+                    let refused = try await client.json(.post, "/api/logout", body: ["token": token])
+                    #expect(refused.status == .badRequest, "\(token.prefix(12))")
+                    #expect(refused.message == "invalid token" && refused.errorCode == "auth.invalid_token", "\(token.prefix(12))")
+                }
+                #expect(try await client.json(.get, "/api/session", bearer: access).status == .ok)
+
                 let out = try await client.json(.post, "/api/logout", body: ["token": refresh])
                 #expect(out.status == .ok)
+                #expect(out.message == "logged out")
+                #expect(out.body["revoked"] as? Double == 1)
                 #expect(try await client.json(.get, "/api/session", bearer: access).errorCode == "auth.token_revoked")
                 #expect(try await client.json(.post, "/api/refresh", body: ["token": refresh]).status == .badRequest)
-                #expect(try await client.json(.post, "/api/logout", body: ["token": String(repeating: "B", count: 43)]).status == .ok)
+
+                // Already revoked, or never issued: 200 that says nothing was revoked.
+                for token in [refresh, String(repeating: "B", count: 43)] {
+                    let nothing = try await client.json(.post, "/api/logout", body: ["token": token])
+                    #expect(nothing.status == .ok)
+                    #expect(nothing.body["revoked"] as? Double == 0)
+                    #expect(nothing.message?.hasPrefix("nothing to revoke") == true)
+                }
                 #expect(try await client.json(.post, "/api/logout", body: [:]).message == "missing token")
             }
         }
