@@ -89,17 +89,18 @@ enum Composition {
     }
 
     /// The router with every route.
-    static func makeRouter(_ useCases: UseCases, trustedProxies: TrustedProxies = .none) throws -> Router<AppRequestContext> {
+    static func makeRouter(_ useCases: UseCases, prefixes: APIPrefixes = .defaults, trustedProxies: TrustedProxies = .none) throws -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         router.middlewares.add(RequestIDMiddleware())
         router.middlewares.add(ClientAddressMiddleware(trusted: trustedProxies))
         router.middlewares.add(JSONErrorMiddleware())
         HealthRoutes(readiness: useCases.readiness).register(on: router)
-        AuthRoutes(auth: useCases.auth).register(on: router)
-        SessionRoutes(auth: useCases.auth).register(on: router)
-        TaskRoutes(tasks: useCases.tasks, auth: useCases.auth, clock: useCases.clock).register(on: router)
-        RunRoutes(runs: useCases.runs, records: useCases.records, auth: useCases.auth).register(on: router)
-        OpenAPIRoutes(document: try OpenAPIDocument.load()).register(on: router)
+        let api = APIRouter(router, prefixes: prefixes)
+        AuthRoutes(auth: useCases.auth).register(on: api)
+        SessionRoutes(auth: useCases.auth).register(on: api)
+        TaskRoutes(tasks: useCases.tasks, auth: useCases.auth, clock: useCases.clock).register(on: api)
+        RunRoutes(runs: useCases.runs, records: useCases.records, auth: useCases.auth).register(on: api)
+        OpenAPIRoutes(document: try OpenAPIDocument.load()).register(on: api)
         return router
     }
 
@@ -112,7 +113,7 @@ enum Composition {
         let useCases = try await useCases(settings: settings, store: store, clock: clock, shutdown: shutdown, logger: logger)
         let migrated = StartupGate()
         var app = App(
-            router: try makeRouter(useCases, trustedProxies: settings.trustedProxies),
+            router: try makeRouter(useCases, prefixes: settings.apiPrefixes, trustedProxies: settings.trustedProxies),
             configuration: .init(address: .hostname(settings.listenHost, port: settings.listenPort), serverName: "fusiondirectory-orchestrator"),
             services: store.services + [
                 RevocationPoller(cache: useCases.auth.revocations, store: useCases.auth.store, clock: clock, logger: logger, gate: migrated),

@@ -14,7 +14,7 @@ public struct AuthRoutes: Sendable {
         logout = LogOut(auth)
     }
 
-    public func register(on router: Router<AppRequestContext>) {
+    public func register(on router: APIRouter) {
         router.api("/login", .post) { request, context in
             let body = try await JSONRequest.object(request, context: context)
             // Fields must be JSON strings: a number or null is "missing" (PHP bug §10 #15 gave a 500).

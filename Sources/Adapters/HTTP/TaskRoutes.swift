@@ -16,9 +16,9 @@ public struct TaskRoutes: Sendable {
         self.clock = clock
     }
 
-    public func register(on router: Router<AppRequestContext>) {
-        for prefix in Router<AppRequestContext>.apiPrefixes {
-            let group = router.group(RouterPath(prefix + "/tasks")).add(middleware: BearerAuthMiddleware(auth: auth))
+    public func register(on router: APIRouter) {
+        for base in router.groups("/tasks") {
+            let group = base.add(middleware: BearerAuthMiddleware(auth: auth))
             group.get { _, _ in try await all() }
             group.get(":kind") { request, context in try await ofKind(request, context) }
             group.get(":kind/:name") { _, context in try await one(context) }

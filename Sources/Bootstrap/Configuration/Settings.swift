@@ -66,6 +66,8 @@ struct Settings: Sendable {
     var loginThrottle: LoginThrottlePolicy
     /// Proxies whose X-Forwarded-For names the client (TRUSTED_PROXIES); none by default.
     var trustedProxies: TrustedProxies
+    /// `/api`, `/orchestrator/api` and those of ORCHESTRATOR_BASE_PATH.
+    var apiPrefixes: APIPrefixes
 }
 
 struct ConfigurationError: Error, CustomStringConvertible, Equatable {
@@ -172,6 +174,11 @@ extension Settings {
             trustedProxies = try read.optional("TRUSTED_PROXIES").map { text throws(TrustedProxies.InvalidEntry) in try TrustedProxies(parsing: text) } ?? TrustedProxies.none
         } catch {
             throw ConfigurationError(key: "TRUSTED_PROXIES", reason: "not an IP address or CIDR: \(error.entry)")
+        }
+        do throws(APIPrefixes.InvalidBasePath) {
+            apiPrefixes = try APIPrefixes(basePaths: (read.optional("ORCHESTRATOR_BASE_PATH") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        } catch {
+            throw ConfigurationError(key: "ORCHESTRATOR_BASE_PATH", reason: "must be comma-separated paths such as /fd/orchestrator of letters, digits and -._~ (got \(error.path))")
         }
         logLevel = read.optional("LOG_LEVEL") ?? "info"
         logFormat = read.optional("LOG_FORMAT") ?? "json"
