@@ -53,6 +53,7 @@ enum Composition {
         case .none: .none
         case .ssl: .implicitTLS
         case .tls: .startTLS
+        case .opportunistic: .opportunisticStartTLS
         }
         return SMTPSettings(
             host: settings.mail.host, port: settings.mail.port, security: security,

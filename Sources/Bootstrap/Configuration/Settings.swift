@@ -17,16 +17,20 @@ struct Settings: Sendable {
     }
 
     struct Mail: Sendable {
-        enum Security: String, Sendable { case none, ssl, tls }
+        /// `ssl` implicit TLS, `tls` STARTTLS required, `none` plain (MAIL_SEC_VERIFY=TRUE: strict);
+        /// `opportunistic` STARTTLS when offered, else plain (MAIL_SEC_VERIFY not TRUE, as PHP).
+        enum Security: String, Sendable { case none, ssl, tls, opportunistic }
         var host: String
         var port: Int
         var authenticate: Bool
         var user: String?
         var password: String?
         var security: Security
-        /// On unless MAIL_SEC_VERIFY is exactly FALSE (PHP disabled verification by default, §10 #11).
+        /// MAIL_SEC_VERIFY=TRUE; otherwise TLS is opportunistic and unverified, as in PHP.
         var verifyCertificates: Bool
         var caFile: String?
+        /// The MAIL_SEC value PHP ignored and so do we (MAIL_SEC_VERIFY not TRUE), for the start-up warning.
+        var ignoredSecurity: String?
     }
 
     struct FusionDirectoryAPI: Sendable {
@@ -116,12 +120,21 @@ extension Settings {
         tokenExpiry = try read.integer("TOKEN_EXPIRY", default: 300, range: 10...86_400)
         refreshExpiry = try read.integer("REFRESH_EXPIRY", default: 432_000, range: 60...31_536_000)
 
-        let security = try read.optional("MAIL_SEC").map { value throws(ConfigurationError) -> Mail.Security in
-            guard let parsed = Mail.Security(rawValue: value.lowercased()) else {
-                throw ConfigurationError(key: "MAIL_SEC", reason: "must be ssl, tls or empty (got \(value))")
-            }
-            return parsed
-        } ?? Mail.Security.none
+        // PHP's meaning: unless MAIL_SEC_VERIFY is TRUE, MAIL_SEC is ignored (the sample's
+        // "tls", the upstream placeholder "<ssl/tls>" alike) and STARTTLS is used when the server
+        // offers it, unverified. MAIL_SEC_VERIFY=TRUE gives the strict modes.
+        let verify = try read.boolean("MAIL_SEC_VERIFY", default: false)
+        let security: Mail.Security
+        if verify {
+            security = try read.optional("MAIL_SEC").map { value throws(ConfigurationError) -> Mail.Security in
+                guard let parsed = Mail.Security(rawValue: value.lowercased()), parsed == .ssl || parsed == .tls else {
+                    throw ConfigurationError(key: "MAIL_SEC", reason: "must be ssl, tls or empty with MAIL_SEC_VERIFY=TRUE (got \(value))")
+                }
+                return parsed
+            } ?? Mail.Security.none
+        } else {
+            security = .opportunistic
+        }
         let authenticate = try read.boolean("MAIL_AUTH", default: false)
         mail = Mail(
             host: try read.required("MAIL_HOST"),
@@ -130,8 +143,9 @@ extension Settings {
             user: authenticate ? try read.required("MAIL_USER") : read.optional("MAIL_USER"),
             password: authenticate ? try read.required("MAIL_PASS") : read.optional("MAIL_PASS"),
             security: security,
-            verifyCertificates: try read.boolean("MAIL_SEC_VERIFY", default: true),
-            caFile: read.optional("MAIL_CA_FILE")
+            verifyCertificates: verify,
+            caFile: read.optional("MAIL_CA_FILE"),
+            ignoredSecurity: verify ? nil : read.optional("MAIL_SEC")
         )
 
         if let api = read.optional("FUSION_DIRECTORY_API_URL") {
@@ -235,5 +249,20 @@ private struct Reader {
             throw ConfigurationError(key: key, reason: "must be an ldap://, ldaps:// or ldapi:// URL (got \(text))")
         }
         return text
+    }
+}
+
+extension Settings.Mail {
+    /// What the log must say at start when mail is not protected as strictly as it could be.
+    var startupWarning: String? {
+        switch security {
+        case .opportunistic:
+            let ignored = ignoredSecurity.map { " MAIL_SEC=\"\($0)\" is ignored, as the PHP orchestrator ignored it." } ?? ""
+            return "MAIL_SEC_VERIFY is not TRUE: SMTP uses STARTTLS only when the server offers it, else plain text, and TLS certificates are NOT verified.\(ignored) Set MAIL_SEC_VERIFY=TRUE with MAIL_SEC=ssl or tls for verified TLS."
+        case .none:
+            return "MAIL_SEC is empty with MAIL_SEC_VERIFY=TRUE: SMTP is plain text"
+        case .ssl, .tls:
+            return nil
+        }
     }
 }
