@@ -34,7 +34,10 @@ enum Composition {
     }
 
     static func authDependencies(settings: Settings, ldap: LDAPClient, store: Store, clock: any WallClock, logger: Logger) async -> AuthDependencies {
-        let policy = AuthPolicy(accessTokenLifetime: TimeInterval(settings.tokenExpiry), refreshTokenLifetime: TimeInterval(settings.refreshExpiry))
+        let policy = AuthPolicy(
+            accessTokenLifetime: TimeInterval(settings.tokenExpiry), refreshTokenLifetime: TimeInterval(settings.refreshExpiry),
+            refreshFamilyMaxLifetime: settings.refreshMaxLifetime.map(TimeInterval.init)
+        )
         return AuthDependencies(
             directory: LDAPDSADirectory(client: ldap, dsaBase: settings.ldap.dsaBase),
             store: store.tokens,

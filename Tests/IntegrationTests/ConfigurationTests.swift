@@ -35,7 +35,8 @@ struct ConfigurationTests {
         ("FD_LDAP_MASTER_URL", "http://x", "must be an ldap://, ldaps:// or ldapi:// URL (got http://x)"),
         ("MAIL_PORT", "70000", "must be an integer in 1...65535 (got 70000)"),
         ("MAIL_SEC_VERIFY", "yes", "must be TRUE or FALSE (got yes)"),
-        ("TOKEN_EXPIRY", "soon", "must be an integer in 10...86400 (got soon)"),
+        ("TOKEN_EXPIRY", "soon", "must be an integer in 10...3600 (got soon)"),
+        ("TOKEN_EXPIRY", "3601", "must be an integer in 10...3600 (got 3601)"),
         ("DATABASE_URL", "mysql://x/y", "must be a postgres:// URL"),
         ("ORCHESTRATOR_LISTEN", "8080", "must be host:port (got 8080)"),
     ])
@@ -97,7 +98,11 @@ struct ConfigurationTests {
     }
 
     /// The real executable stops with one line naming the key and a non-zero status.
-    @Test func theExecutableRefusesToStartOnABadKey() throws {
+    @Test(arguments: [
+        ("SECRET_KEY", "short", "configuration error: SECRET_KEY: must be at least 32 bytes (got 5)\n"),
+        ("TOKEN_EXPIRY", "86400", "configuration error: TOKEN_EXPIRY: must be an integer in 10...3600 (got 86400)\n"),
+    ])
+    func theExecutableRefusesToStartOnABadKey(key: String, value: String, line: String) throws {
         // On Linux the test bundle runs from the products directory; on macOS from inside the .xctest bundle.
         let candidates = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
             .map { $0.appendingPathComponent("fusiondirectory-orchestrator") }
@@ -106,7 +111,7 @@ struct ConfigurationTests {
         let process = Process()
         process.executableURL = executable
         process.arguments = ["serve"]
-        process.environment = values(["SECRET_KEY": "short"]).merging(["PATH": "/usr/bin:/bin"]) { $1 }
+        process.environment = values([key: value]).merging(["PATH": "/usr/bin:/bin"]) { $1 }
         let stderr = Pipe()
         process.standardError = stderr
         process.standardOutput = FileHandle.nullDevice
@@ -114,6 +119,6 @@ struct ConfigurationTests {
         process.waitUntilExit()
         let output = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus == 78)
-        #expect(output == "configuration error: SECRET_KEY: must be at least 32 bytes (got 5)\n")
+        #expect(output == line)
     }
 }

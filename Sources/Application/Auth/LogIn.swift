@@ -43,7 +43,7 @@ public struct LogIn: Sendable {
         do {
             try await auth.store.startFamily(
                 familyID: familyID, subject: account.dn, tokenHash: auth.crypto.storageHash(of: refreshToken),
-                expiresAt: now.addingTimeInterval(auth.policy.refreshTokenLifetime), now: now
+                expiresAt: now.addingTimeInterval(min(auth.policy.refreshTokenLifetime, auth.policy.refreshFamilyMaxLifetime ?? .infinity)), now: now
             )
         } catch {
             throw .storeFailure(error)

@@ -24,6 +24,8 @@ public protocol TokenStore: Sendable {
     func rotate(presentedHash: String, nextHash: String, nextExpiresAt: Date, now: Date) async throws -> RotationOutcome
     /// Revokes the family the token (used or not) belongs to, keeping the first revocation time.
     func revokeFamily(ofToken tokenHash: String, now: Date) async throws -> FamilyRevocation
+    /// When the family started (its login); nil for an unknown or purged family.
+    func familyStartedAt(familyID: String) async throws -> Date?
     /// Families revoked at or after `since` (feeds the revocation cache of every replica).
     func revokedFamilies(since: Date) async throws -> [RevokedFamily]
     /// Deletes tokens and families whose expiry is before `now`; returns how many rows went.

@@ -1,4 +1,5 @@
 import Application
+import AuthCryptoAdapter
 import Domain
 import Foundation
 import HTTPAdapter
@@ -48,6 +49,8 @@ struct Settings: Sendable {
     var secretKey: [UInt8]
     var tokenExpiry: Int
     var refreshExpiry: Int
+    /// Seconds a login can be renewed by refreshing, whatever the rotations (nil = no limit).
+    var refreshMaxLifetime: Int?
     var mail: Mail
     var fusionDirectory: FusionDirectoryAPI?
     var listenHost: String
@@ -117,8 +120,15 @@ extension Settings {
             throw ConfigurationError(key: "SECRET_KEY", reason: "must be at least 32 bytes (got \(secret.utf8.count))")
         }
         secretKey = Array(secret.utf8)
-        tokenExpiry = try read.integer("TOKEN_EXPIRY", default: 300, range: 10...86_400)
+        // Access tokens cannot be recalled one by one: an hour at most (the codec refuses longer ones).
+        tokenExpiry = try read.integer("TOKEN_EXPIRY", default: 300, range: 10...Int(JWTKitAccessTokenCodec.maximumLifetime))
         refreshExpiry = try read.integer("REFRESH_EXPIRY", default: 432_000, range: 60...31_536_000)
+        // 0 = no limit (as PHP); by default a login can be renewed for 30 days.
+        let maxLifetime = try read.integer("REFRESH_MAX_LIFETIME", default: 2_592_000, range: 0...315_360_000)
+        guard maxLifetime == 0 || maxLifetime >= 60 else {
+            throw ConfigurationError(key: "REFRESH_MAX_LIFETIME", reason: "must be 0 (no limit) or at least 60 (got \(maxLifetime))")
+        }
+        refreshMaxLifetime = maxLifetime == 0 ? nil : maxLifetime
 
         // PHP's meaning: unless MAIL_SEC_VERIFY is TRUE, MAIL_SEC is ignored (the sample's
         // "tls", the upstream placeholder "<ssl/tls>" alike) and STARTTLS is used when the server

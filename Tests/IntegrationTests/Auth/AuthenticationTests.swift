@@ -104,6 +104,8 @@ extension LiveServices {
                 ("foreign issuer", "Bearer " + (try JWTCraft.token(header: hs256, payload: JWTCraft.claims(subject: dsa, ["iss": "someone-else"]), signature: .hs256(secret))), "auth.malformed_token"),
                 ("foreign audience", "Bearer " + (try JWTCraft.token(header: hs256, payload: JWTCraft.claims(subject: dsa, ["aud": ["other"]]), signature: .hs256(secret))), "auth.malformed_token"),
                 ("no family claim", "Bearer " + (try JWTCraft.token(header: hs256, payload: JWTCraft.claims(subject: dsa, ["fid": 5]), signature: .hs256(secret))), "auth.malformed_token"),
+                ("issued in the future", "Bearer " + (try JWTCraft.token(header: hs256, payload: JWTCraft.claims(subject: dsa, ["iat": now + 600]), signature: .hs256(secret))), "auth.malformed_token"),
+                ("longer than the cap", "Bearer " + (try JWTCraft.token(header: hs256, payload: JWTCraft.claims(subject: dsa, ["iat": now - 10, "nbf": now - 10, "exp": now + 3600]), signature: .hs256(secret))), "auth.malformed_token"),
             ]
             try await app(store(.embedded)).test(.router) { client in
                 for (name, header, code) in cases {

@@ -145,6 +145,13 @@ public struct SQLiteTokenStore: TokenStore {
         }
     }
 
+    public func familyStartedAt(familyID: String) async throws -> Date? {
+        try await SQLiteStoreCall.run("cannot read the token family") {
+            try await database.query("SELECT created_at FROM token_families WHERE family_id = ?", [.text(familyID)])
+                .first?.column("created_at")?.integer.map { Self.date(millis: Int64($0)) }
+        }
+    }
+
     public func revokedFamilies(since: Date) async throws -> [RevokedFamily] {
         try await SQLiteStoreCall.run("cannot list revoked token families") {
             try await database.query(

@@ -132,6 +132,15 @@ public struct PostgresTokenStore: TokenStore {
         }
     }
 
+    public func familyStartedAt(familyID: String) async throws -> Date? {
+        try await PostgresStoreCall.run("cannot read the token family") {
+            let rows = try await client.query("SELECT created_at FROM token_families WHERE family_id = \(familyID)", logger: logger)
+            var started: Date?
+            for try await date in rows.decode(Date.self) { started = date }
+            return started
+        }
+    }
+
     public func revokedFamilies(since: Date) async throws -> [RevokedFamily] {
         try await PostgresStoreCall.run("cannot list revoked token families") {
             let rows = try await client.query(
