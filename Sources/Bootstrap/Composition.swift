@@ -34,7 +34,10 @@ enum Composition {
     }
 
     static func authDependencies(settings: Settings, ldap: LDAPClient, store: Store, clock: any WallClock, logger: Logger) async -> AuthDependencies {
-        let policy = AuthPolicy(accessTokenLifetime: TimeInterval(settings.tokenExpiry), refreshTokenLifetime: TimeInterval(settings.refreshExpiry))
+        let policy = AuthPolicy(
+            accessTokenLifetime: TimeInterval(settings.tokenExpiry), refreshTokenLifetime: TimeInterval(settings.refreshExpiry),
+            refreshFamilyMaxLifetime: settings.refreshMaxLifetime.map(TimeInterval.init)
+        )
         return AuthDependencies(
             directory: LDAPDSADirectory(client: ldap, dsaBase: settings.ldap.dsaBase),
             store: store.tokens,
@@ -42,7 +45,7 @@ enum Composition {
             crypto: CryptoTokenCrypto(),
             clock: clock,
             log: LoggingSecurityEventLog(logger: logger),
-            throttle: LoginThrottle(),
+            throttle: LoginThrottle(policy: settings.loginThrottle),
             revocations: RevocationCache(store: store.tokens, retention: policy.accessTokenLifetime + policy.clockSkew + 5),
             policy: policy
         )
@@ -53,6 +56,7 @@ enum Composition {
         case .none: .none
         case .ssl: .implicitTLS
         case .tls: .startTLS
+        case .opportunistic: .opportunisticStartTLS
         }
         return SMTPSettings(
             host: settings.mail.host, port: settings.mail.port, security: security,
@@ -100,16 +104,18 @@ enum Composition {
     }
 
     /// The router with every route.
-    static func makeRouter(_ useCases: UseCases) throws -> Router<AppRequestContext> {
+    static func makeRouter(_ useCases: UseCases, prefixes: APIPrefixes = .defaults, trustedProxies: TrustedProxies = .none) throws -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         router.middlewares.add(RequestIDMiddleware())
+        router.middlewares.add(ClientAddressMiddleware(trusted: trustedProxies))
         router.middlewares.add(JSONErrorMiddleware())
         HealthRoutes(readiness: useCases.readiness).register(on: router)
-        AuthRoutes(auth: useCases.auth).register(on: router)
-        SessionRoutes(auth: useCases.auth).register(on: router)
-        TaskRoutes(tasks: useCases.tasks, auth: useCases.auth, clock: useCases.clock).register(on: router)
-        RunRoutes(runs: useCases.runs, records: useCases.records, auth: useCases.auth).register(on: router)
-        OpenAPIRoutes(document: try OpenAPIDocument.load()).register(on: router)
+        let api = APIRouter(router, prefixes: prefixes)
+        AuthRoutes(auth: useCases.auth).register(on: api)
+        SessionRoutes(auth: useCases.auth).register(on: api)
+        TaskRoutes(tasks: useCases.tasks, auth: useCases.auth, clock: useCases.clock).register(on: api)
+        RunRoutes(runs: useCases.runs, records: useCases.records, auth: useCases.auth).register(on: api)
+        OpenAPIRoutes(document: try OpenAPIDocument.load()).register(on: api)
         return router
     }
 
@@ -122,7 +128,7 @@ enum Composition {
         let useCases = try await useCases(settings: settings, store: store, clock: clock, shutdown: shutdown, logger: logger)
         let migrated = StartupGate()
         var app = App(
-            router: try makeRouter(useCases),
+            router: try makeRouter(useCases, prefixes: settings.apiPrefixes, trustedProxies: settings.trustedProxies),
             configuration: .init(address: .hostname(settings.listenHost, port: settings.listenPort), serverName: "fusiondirectory-orchestrator"),
             services: store.services + [
                 RevocationPoller(cache: useCases.auth.revocations, store: useCases.auth.store, clock: clock, logger: logger, gate: migrated),

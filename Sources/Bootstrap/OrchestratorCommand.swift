@@ -41,9 +41,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let settings = options.settings()
         let logger = LogSetup.makeLogger(settings: settings)
-        if settings.mail.security != .none, !settings.mail.verifyCertificates {
-            logger.warning("MAIL_SEC_VERIFY is FALSE: SMTP TLS certificates are NOT verified")
-        }
+        if let warning = settings.mail.startupWarning { logger.warning("\(warning)") }
         let store = try Composition.store(settings, logger: logger)
         let shutdown = ShutdownFlag()
         let app = try await Composition.makeApplication(settings: settings, store: store, shutdown: shutdown, logger: logger)

@@ -21,7 +21,7 @@ struct ConfigurationTests {
         #expect(settings.tokenExpiry == 300)
         #expect(settings.refreshExpiry == 432_000)
         #expect(settings.listenHost == "127.0.0.1" && settings.listenPort == 8080)
-        #expect(settings.mail.verifyCertificates)
+        #expect(settings.mail.security == .opportunistic && !settings.mail.verifyCertificates)
         guard case .embedded = settings.database else { Issue.record("expected the embedded store"); return }
     }
 
@@ -34,9 +34,9 @@ struct ConfigurationTests {
         ("SECRET_KEY", "too-short", "must be at least 32 bytes (got 9)"),
         ("FD_LDAP_MASTER_URL", "http://x", "must be an ldap://, ldaps:// or ldapi:// URL (got http://x)"),
         ("MAIL_PORT", "70000", "must be an integer in 1...65535 (got 70000)"),
-        ("MAIL_SEC", "starttls", "must be ssl, tls or empty (got starttls)"),
         ("MAIL_SEC_VERIFY", "yes", "must be TRUE or FALSE (got yes)"),
-        ("TOKEN_EXPIRY", "soon", "must be an integer in 10...86400 (got soon)"),
+        ("TOKEN_EXPIRY", "soon", "must be an integer in 10...3600 (got soon)"),
+        ("TOKEN_EXPIRY", "3601", "must be an integer in 10...3600 (got 3601)"),
         ("DATABASE_URL", "mysql://x/y", "must be a postgres:// URL"),
         ("ORCHESTRATOR_LISTEN", "8080", "must be host:port (got 8080)"),
     ])
@@ -48,9 +48,28 @@ struct ConfigurationTests {
         #expect { try Settings(values: values(["LDAP_BASE": "dc=example,,"])) } throws: { ($0 as? ConfigurationError)?.key == "LDAP_BASE" }
     }
 
-    @Test func certificateVerificationIsOffOnlyWhenExplicitlyFalse() throws {
-        #expect(try Settings(values: values(["MAIL_SEC_VERIFY": "FALSE"])).mail.verifyCertificates == false)
-        #expect(try Settings(values: values(["MAIL_SEC_VERIFY": "TRUE"])).mail.verifyCertificates)
+    /// As in PHP: without MAIL_SEC_VERIFY=TRUE, MAIL_SEC is ignored and STARTTLS is used when
+    /// offered, unverified (the sample config, the upstream placeholder); TRUE gives the strict modes.
+    @Test(arguments: [
+        ["MAIL_SEC": "tls", "MAIL_SEC_VERIFY": "FALSE"], ["MAIL_SEC": "<ssl/tls>"], ["MAIL_SEC": "ssl", "MAIL_SEC_VERIFY": "false"], [:],
+    ])
+    func withoutVerifyTrueMailSecIsIgnoredAndTLSIsOpportunistic(changes: [String: String]) throws {
+        let mail = try Settings(values: values(changes)).mail
+        #expect(mail.security == .opportunistic)
+        #expect(!mail.verifyCertificates)
+        #expect(mail.startupWarning?.contains("NOT verified") == true)
+        if let ignored = changes["MAIL_SEC"] { #expect(mail.startupWarning?.contains("MAIL_SEC=\"\(ignored)\" is ignored") == true) }
+    }
+
+    @Test func verifyTrueKeepsTheStrictModes() throws {
+        for (value, expected) in [("ssl", Settings.Mail.Security.ssl), ("TLS", .tls), ("", .none)] {
+            let mail = try Settings(values: values(["MAIL_SEC": value, "MAIL_SEC_VERIFY": "TRUE"])).mail
+            #expect(mail.security == expected && mail.verifyCertificates, "\(value)")
+        }
+        #expect(try Settings(values: values(["MAIL_SEC": "tls", "MAIL_SEC_VERIFY": "TRUE"])).mail.startupWarning == nil)
+        #expect(throws: ConfigurationError(key: "MAIL_SEC", reason: "must be ssl, tls or empty with MAIL_SEC_VERIFY=TRUE (got <ssl/tls>)")) {
+            try Settings(values: values(["MAIL_SEC": "<ssl/tls>", "MAIL_SEC_VERIFY": "TRUE"]))
+        }
     }
 
     @Test func smtpAuthenticationNeedsUserAndPassword() {
@@ -79,7 +98,11 @@ struct ConfigurationTests {
     }
 
     /// The real executable stops with one line naming the key and a non-zero status.
-    @Test func theExecutableRefusesToStartOnABadKey() throws {
+    @Test(arguments: [
+        ("SECRET_KEY", "short", "configuration error: SECRET_KEY: must be at least 32 bytes (got 5)\n"),
+        ("TOKEN_EXPIRY", "86400", "configuration error: TOKEN_EXPIRY: must be an integer in 10...3600 (got 86400)\n"),
+    ])
+    func theExecutableRefusesToStartOnABadKey(key: String, value: String, line: String) throws {
         // On Linux the test bundle runs from the products directory; on macOS from inside the .xctest bundle.
         let candidates = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
             .map { $0.appendingPathComponent("fusiondirectory-orchestrator") }
@@ -88,7 +111,7 @@ struct ConfigurationTests {
         let process = Process()
         process.executableURL = executable
         process.arguments = ["serve"]
-        process.environment = values(["SECRET_KEY": "short"]).merging(["PATH": "/usr/bin:/bin"]) { $1 }
+        process.environment = values([key: value]).merging(["PATH": "/usr/bin:/bin"]) { $1 }
         let stderr = Pipe()
         process.standardError = stderr
         process.standardOutput = FileHandle.nullDevice
@@ -96,6 +119,6 @@ struct ConfigurationTests {
         process.waitUntilExit()
         let output = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus == 78)
-        #expect(output == "configuration error: SECRET_KEY: must be at least 32 bytes (got 5)\n")
+        #expect(output == line)
     }
 }

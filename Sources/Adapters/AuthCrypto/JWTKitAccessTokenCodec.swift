@@ -13,6 +13,8 @@ public struct JWTKitAccessTokenCodec: AccessTokenCodec {
     static let type = "at+jwt"
 
     private let keys: JWTKeyCollection
+    /// The longest access-token lifetime TOKEN_EXPIRY accepts (one hour).
+    public static let maximumLifetime: TimeInterval = 3600
     private let skew: TimeInterval
 
     public init(secret: [UInt8], skew: TimeInterval = 60) async {
@@ -44,6 +46,10 @@ public struct JWTKitAccessTokenCodec: AccessTokenCodec {
         guard payload.iss.value == Self.issuer, payload.aud.value.contains(Self.audience) else { throw .foreign }
         guard now.addingTimeInterval(-skew) < payload.exp.value else { throw .expired }
         guard payload.nbf.value <= now.addingTimeInterval(skew) else { throw .notYetValid }
+        // A token "issued" in the future was not issued by this clock; one living longer than
+        // any TOKEN_EXPIRY may be was not minted under the cap.
+        guard payload.iat.value <= now.addingTimeInterval(skew) else { throw .notYetValid }
+        guard payload.exp.value.timeIntervalSince(payload.iat.value) <= Self.maximumLifetime else { throw .malformed }
         return AccessTokenClaims(
             subject: payload.sub.value, familyID: payload.fid, tokenID: payload.jti.value,
             issuedAt: payload.iat.value, notBefore: payload.nbf.value, expiresAt: payload.exp.value

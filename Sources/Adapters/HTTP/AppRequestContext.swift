@@ -9,8 +9,9 @@ public struct AppRequestContext: RequestContext {
     /// The authenticated principal, once an authenticator accepted the request.
     public var principal: String?
 
-    /// The peer's IP address as the socket saw it ("unknown" in router-only tests).
-    public let clientAddress: String
+    /// The client's IP address: the peer as the socket saw it ("unknown" in router-only tests),
+    /// or what a trusted proxy forwarded (`ClientAddressMiddleware`).
+    public var clientAddress: String
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

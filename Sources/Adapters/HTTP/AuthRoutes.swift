@@ -14,7 +14,7 @@ public struct AuthRoutes: Sendable {
         logout = LogOut(auth)
     }
 
-    public func register(on router: Router<AppRequestContext>) {
+    public func register(on router: APIRouter) {
         router.api("/login", .post) { request, context in
             let body = try await JSONRequest.object(request, context: context)
             // Fields must be JSON strings: a number or null is "missing" (PHP bug §10 #15 gave a 500).
@@ -34,8 +34,13 @@ public struct AuthRoutes: Sendable {
             guard let token = try await JSONRequest.object(request, context: context)?["token"] as? String else {
                 throw ServiceError.missingToken
             }
-            try await logout(refreshToken: token, context: context.security)
-            return JSONBody.response(["message": "logged out"])
+            // `message` stays the PHP orchestrator's on success; `revoked` says whether anything was.
+            switch try await logout(refreshToken: token, context: context.security) {
+            case .revoked:
+                return JSONBody.response(["message": "logged out", "revoked": true])
+            case .nothingRevoked:
+                return JSONBody.response(["message": "nothing to revoke: the token is unknown, expired or already revoked", "revoked": false])
+            }
         }
     }
 

@@ -28,9 +28,9 @@ public struct SessionRoutes: Sendable {
         self.auth = auth
     }
 
-    public func register(on router: Router<AppRequestContext>) {
-        for prefix in Router<AppRequestContext>.apiPrefixes {
-            router.group(RouterPath(prefix)).add(middleware: BearerAuthMiddleware(auth: auth))
+    public func register(on router: APIRouter) {
+        for group in router.groups("") {
+            group.add(middleware: BearerAuthMiddleware(auth: auth))
                 .get("session") { _, context in
                     JSONBody.response(["dsa": context.principal ?? ""])
                 }

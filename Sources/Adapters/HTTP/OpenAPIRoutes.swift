@@ -11,7 +11,7 @@ public struct OpenAPIRoutes: Sendable {
         self.document = document
     }
 
-    public func register(on router: Router<AppRequestContext>) {
+    public func register(on router: APIRouter) {
         let bytes = document.bytes
         router.api("/openapi.json", .get) { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-cache"], body: .init(byteBuffer: bytes))

@@ -17,11 +17,13 @@ public struct RunRoutes: Sendable {
         self.auth = auth
     }
 
-    public func register(on router: Router<AppRequestContext>) {
-        for prefix in Router<AppRequestContext>.apiPrefixes {
-            router.group(RouterPath(prefix + "/tasks")).add(middleware: BearerAuthMiddleware(auth: auth))
+    public func register(on router: APIRouter) {
+        for group in router.groups("/tasks") {
+            group.add(middleware: BearerAuthMiddleware(auth: auth))
                 .patch(":kind") { request, context in try await run(request, context) }
-            let history = router.group(RouterPath(prefix + "/runs")).add(middleware: BearerAuthMiddleware(auth: auth))
+        }
+        for group in router.groups("/runs") {
+            let history = group.add(middleware: BearerAuthMiddleware(auth: auth))
             history.get { request, _ in try await list(request) }
             history.post("resolve") { request, context in try await resolve(request, context) }
             history.get(":id") { _, context in try await show(context) }

@@ -16,13 +16,17 @@ public struct TaskRoutes: Sendable {
         self.clock = clock
     }
 
-    public func register(on router: Router<AppRequestContext>) {
-        for prefix in Router<AppRequestContext>.apiPrefixes {
-            let group = router.group(RouterPath(prefix + "/tasks")).add(middleware: BearerAuthMiddleware(auth: auth))
+    public func register(on router: APIRouter) {
+        for base in router.groups("/tasks") {
+            let group = base.add(middleware: BearerAuthMiddleware(auth: auth))
             group.get { _, _ in try await all() }
             group.get(":kind") { request, context in try await ofKind(request, context) }
             group.get(":kind/:name") { _, context in try await one(context) }
         }
+        router.rejectMethods(on: "/tasks", allowing: [.get])
+        // PATCH runs an operation (RunRoutes).
+        router.rejectMethods(on: "/tasks/:kind", allowing: [.get, .patch])
+        router.rejectMethods(on: "/tasks/:kind/:name", allowing: [.get])
     }
 
     /// Every main task with its sub-task counts: a JSON array, as the PHP client expects.

@@ -5,7 +5,8 @@ import Foundation
 
 /// SMTP settings the libcurl session needs.
 public struct SMTPSettings: Sendable {
-    public enum Security: Sendable { case none, implicitTLS, startTLS }
+    /// `opportunisticStartTLS` is PHP's behaviour: STARTTLS when the server offers it, else plain.
+    public enum Security: Sendable { case none, implicitTLS, startTLS, opportunisticStartTLS }
 
     public var host: String
     public var port: Int
@@ -59,8 +60,10 @@ actor CurlSMTPSession {
         _ = ccurl_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
         _ = ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, settings.connectTimeout.milliseconds)
         _ = ccurl_setopt_long(easy, CURLOPT_TIMEOUT_MS, settings.messageTimeout.milliseconds)
-        if settings.security == .startTLS {
-            _ = ccurl_setopt_long(easy, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
+        switch settings.security {
+        case .startTLS: _ = ccurl_setopt_long(easy, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
+        case .opportunisticStartTLS: _ = ccurl_setopt_long(easy, CURLOPT_USE_SSL, Int(CURLUSESSL_TRY.rawValue))
+        case .none, .implicitTLS: break
         }
         if !settings.verifyCertificates {
             _ = ccurl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 0)

@@ -4,12 +4,15 @@ import Foundation
 public struct AuthPolicy: Sendable {
     public var accessTokenLifetime: TimeInterval
     public var refreshTokenLifetime: TimeInterval
+    /// How long a family (one login and all its rotations) may be refreshed at all; nil = no limit.
+    public var refreshFamilyMaxLifetime: TimeInterval?
     /// Accepted difference between our clock and a token's times.
     public var clockSkew: TimeInterval
 
-    public init(accessTokenLifetime: TimeInterval = 300, refreshTokenLifetime: TimeInterval = 432_000, clockSkew: TimeInterval = 60) {
+    public init(accessTokenLifetime: TimeInterval = 300, refreshTokenLifetime: TimeInterval = 432_000, refreshFamilyMaxLifetime: TimeInterval? = nil, clockSkew: TimeInterval = 60) {
         self.accessTokenLifetime = accessTokenLifetime
         self.refreshTokenLifetime = refreshTokenLifetime
+        self.refreshFamilyMaxLifetime = refreshFamilyMaxLifetime
         self.clockSkew = clockSkew
     }
 }

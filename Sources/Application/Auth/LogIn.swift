@@ -36,14 +36,14 @@ public struct LogIn: Sendable {
         } catch {
             throw .storeFailure(error)
         }
-        await auth.throttle.recordSuccess(username: username)
+        await auth.throttle.recordSuccess(username: username, address: context.clientIP)
 
         let familyID = auth.crypto.newIdentifier()
         let refreshToken = auth.crypto.newRefreshToken()
         do {
             try await auth.store.startFamily(
                 familyID: familyID, subject: account.dn, tokenHash: auth.crypto.storageHash(of: refreshToken),
-                expiresAt: now.addingTimeInterval(auth.policy.refreshTokenLifetime), now: now
+                expiresAt: now.addingTimeInterval(min(auth.policy.refreshTokenLifetime, auth.policy.refreshFamilyMaxLifetime ?? .infinity)), now: now
             )
         } catch {
             throw .storeFailure(error)

@@ -38,10 +38,19 @@ public struct RefreshSession: Sendable {
             auth.log.record(.refreshReuseDetected(dsa: subject, family: familyID), context: context)
             throw .invalidRefreshToken
         case .rotated(let familyID, let subject):
-            // The DSA may have been deleted since it logged in.
+            // The DSA may have been deleted since it logged in, or the login be too old to renew.
             let stillThere: Bool
             do {
+                if let maximum = auth.policy.refreshFamilyMaxLifetime,
+                   let started = try await auth.store.familyStartedAt(familyID: familyID), now.timeIntervalSince(started) >= maximum {
+                    _ = try? await auth.store.revokeFamily(ofToken: auth.crypto.storageHash(of: next), now: now)
+                    await auth.revocations.insert(familyID, at: now)
+                    auth.log.record(.refreshRejected, context: context)
+                    throw ServiceError.invalidRefreshToken
+                }
                 stillThere = try await auth.directory.exists(DSAAccount(dn: subject, cn: ""))
+            } catch let error as ServiceError {
+                throw error
             } catch {
                 throw .storeFailure(error)
             }

@@ -22,12 +22,32 @@ public protocol TokenStore: Sendable {
     /// family (its parent being `presentedHash`). Of any number of concurrent calls with the
     /// same hash, exactly one gets `.rotated`; a call on an already-used token revokes the family.
     func rotate(presentedHash: String, nextHash: String, nextExpiresAt: Date, now: Date) async throws -> RotationOutcome
-    /// Revokes the family the token belongs to; returns its id, nil for an unknown token.
-    func revokeFamily(ofToken tokenHash: String, now: Date) async throws -> String?
+    /// Revokes the family the token (used or not) belongs to, keeping the first revocation time.
+    func revokeFamily(ofToken tokenHash: String, now: Date) async throws -> FamilyRevocation
+    /// When the family started (its login); nil for an unknown or purged family.
+    func familyStartedAt(familyID: String) async throws -> Date?
     /// Families revoked at or after `since` (feeds the revocation cache of every replica).
     func revokedFamilies(since: Date) async throws -> [RevokedFamily]
     /// Deletes tokens and families whose expiry is before `now`; returns how many rows went.
     func purgeExpired(now: Date) async throws -> Int
+}
+
+/// What revoking a token's family did.
+public enum FamilyRevocation: Sendable, Equatable {
+    /// The family was live and is revoked now.
+    case revoked(familyID: String)
+    /// The family had been revoked before: nothing changed.
+    case alreadyRevoked(familyID: String)
+    /// No such token (never issued, or purged after its expiry).
+    case unknownToken
+
+    /// The family the token belongs to, revoked now or before.
+    public var familyID: String? {
+        switch self {
+        case .revoked(let id), .alreadyRevoked(let id): id
+        case .unknownToken: nil
+        }
+    }
 }
 
 public struct RevokedFamily: Sendable, Equatable {

@@ -1,5 +1,8 @@
+import Application
+import AuthCryptoAdapter
 import Domain
 import Foundation
+import HTTPAdapter
 
 /// Everything the service reads at start, validated once. The keys are those of the PHP
 /// orchestrator's `orchestrator.conf`, plus a few new ones (ORCHESTRATOR_*, DATABASE_URL, LDAP_POOL_SIZE…).
@@ -15,16 +18,20 @@ struct Settings: Sendable {
     }
 
     struct Mail: Sendable {
-        enum Security: String, Sendable { case none, ssl, tls }
+        /// `ssl` implicit TLS, `tls` STARTTLS required, `none` plain (MAIL_SEC_VERIFY=TRUE: strict);
+        /// `opportunistic` STARTTLS when offered, else plain (MAIL_SEC_VERIFY not TRUE, as PHP).
+        enum Security: String, Sendable { case none, ssl, tls, opportunistic }
         var host: String
         var port: Int
         var authenticate: Bool
         var user: String?
         var password: String?
         var security: Security
-        /// On unless MAIL_SEC_VERIFY is exactly FALSE (PHP disabled verification by default, §10 #11).
+        /// MAIL_SEC_VERIFY=TRUE; otherwise TLS is opportunistic and unverified, as in PHP.
         var verifyCertificates: Bool
         var caFile: String?
+        /// The MAIL_SEC value PHP ignored and so do we (MAIL_SEC_VERIFY not TRUE), for the start-up warning.
+        var ignoredSecurity: String?
     }
 
     struct FusionDirectoryAPI: Sendable {
@@ -42,6 +49,8 @@ struct Settings: Sendable {
     var secretKey: [UInt8]
     var tokenExpiry: Int
     var refreshExpiry: Int
+    /// Seconds a login can be renewed by refreshing, whatever the rotations (nil = no limit).
+    var refreshMaxLifetime: Int?
     var mail: Mail
     var fusionDirectory: FusionDirectoryAPI?
     var listenHost: String
@@ -60,6 +69,12 @@ struct Settings: Sendable {
     var runRetentionDays: Int
     /// Seconds SIGTERM waits for in-flight work before the process ends anyway.
     var shutdownTimeout: Int
+    /// Failed logins tolerated per (name, address), per name and per address within 60 s.
+    var loginThrottle: LoginThrottlePolicy
+    /// Proxies whose X-Forwarded-For names the client (TRUSTED_PROXIES); none by default.
+    var trustedProxies: TrustedProxies
+    /// `/api`, `/orchestrator/api` and those of ORCHESTRATOR_BASE_PATH.
+    var apiPrefixes: APIPrefixes
 }
 
 struct ConfigurationError: Error, CustomStringConvertible, Equatable {
@@ -105,15 +120,31 @@ extension Settings {
             throw ConfigurationError(key: "SECRET_KEY", reason: "must be at least 32 bytes (got \(secret.utf8.count))")
         }
         secretKey = Array(secret.utf8)
-        tokenExpiry = try read.integer("TOKEN_EXPIRY", default: 300, range: 10...86_400)
+        // Access tokens cannot be recalled one by one: an hour at most (the codec refuses longer ones).
+        tokenExpiry = try read.integer("TOKEN_EXPIRY", default: 300, range: 10...Int(JWTKitAccessTokenCodec.maximumLifetime))
         refreshExpiry = try read.integer("REFRESH_EXPIRY", default: 432_000, range: 60...31_536_000)
+        // 0 = no limit (as PHP); by default a login can be renewed for 30 days.
+        let maxLifetime = try read.integer("REFRESH_MAX_LIFETIME", default: 2_592_000, range: 0...315_360_000)
+        guard maxLifetime == 0 || maxLifetime >= 60 else {
+            throw ConfigurationError(key: "REFRESH_MAX_LIFETIME", reason: "must be 0 (no limit) or at least 60 (got \(maxLifetime))")
+        }
+        refreshMaxLifetime = maxLifetime == 0 ? nil : maxLifetime
 
-        let security = try read.optional("MAIL_SEC").map { value throws(ConfigurationError) -> Mail.Security in
-            guard let parsed = Mail.Security(rawValue: value.lowercased()) else {
-                throw ConfigurationError(key: "MAIL_SEC", reason: "must be ssl, tls or empty (got \(value))")
-            }
-            return parsed
-        } ?? Mail.Security.none
+        // PHP's meaning: unless MAIL_SEC_VERIFY is TRUE, MAIL_SEC is ignored (the sample's
+        // "tls", the upstream placeholder "<ssl/tls>" alike) and STARTTLS is used when the server
+        // offers it, unverified. MAIL_SEC_VERIFY=TRUE gives the strict modes.
+        let verify = try read.boolean("MAIL_SEC_VERIFY", default: false)
+        let security: Mail.Security
+        if verify {
+            security = try read.optional("MAIL_SEC").map { value throws(ConfigurationError) -> Mail.Security in
+                guard let parsed = Mail.Security(rawValue: value.lowercased()), parsed == .ssl || parsed == .tls else {
+                    throw ConfigurationError(key: "MAIL_SEC", reason: "must be ssl, tls or empty with MAIL_SEC_VERIFY=TRUE (got \(value))")
+                }
+                return parsed
+            } ?? Mail.Security.none
+        } else {
+            security = .opportunistic
+        }
         let authenticate = try read.boolean("MAIL_AUTH", default: false)
         mail = Mail(
             host: try read.required("MAIL_HOST"),
@@ -122,8 +153,9 @@ extension Settings {
             user: authenticate ? try read.required("MAIL_USER") : read.optional("MAIL_USER"),
             password: authenticate ? try read.required("MAIL_PASS") : read.optional("MAIL_PASS"),
             security: security,
-            verifyCertificates: try read.boolean("MAIL_SEC_VERIFY", default: true),
-            caFile: read.optional("MAIL_CA_FILE")
+            verifyCertificates: verify,
+            caFile: read.optional("MAIL_CA_FILE"),
+            ignoredSecurity: verify ? nil : read.optional("MAIL_SEC")
         )
 
         if let api = read.optional("FUSION_DIRECTORY_API_URL") {
@@ -156,6 +188,22 @@ extension Settings {
         runBatchSize = try read.integer("RUN_BATCH_SIZE", default: 50, range: 1...10_000)
         runRetentionDays = try read.integer("RUN_HISTORY_RETENTION_DAYS", default: 90, range: 1...36_500)
         shutdownTimeout = try read.integer("SHUTDOWN_TIMEOUT_SECONDS", default: 30, range: 1...3_600)
+        loginThrottle = LoginThrottlePolicy(
+            perPair: 5,
+            perName: try read.integer("LOGIN_THROTTLE_PER_NAME", default: 20, range: 5...100_000),
+            perAddress: try read.integer("LOGIN_THROTTLE_PER_ADDRESS", default: 50, range: 5...100_000),
+            window: 60
+        )
+        do throws(TrustedProxies.InvalidEntry) {
+            trustedProxies = try read.optional("TRUSTED_PROXIES").map { text throws(TrustedProxies.InvalidEntry) in try TrustedProxies(parsing: text) } ?? TrustedProxies.none
+        } catch {
+            throw ConfigurationError(key: "TRUSTED_PROXIES", reason: "not an IP address or CIDR: \(error.entry)")
+        }
+        do throws(APIPrefixes.InvalidBasePath) {
+            apiPrefixes = try APIPrefixes(basePaths: (read.optional("ORCHESTRATOR_BASE_PATH") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        } catch {
+            throw ConfigurationError(key: "ORCHESTRATOR_BASE_PATH", reason: "must be comma-separated paths such as /fd/orchestrator of letters, digits and -._~ (got \(error.path))")
+        }
         logLevel = read.optional("LOG_LEVEL") ?? "info"
         logFormat = read.optional("LOG_FORMAT") ?? "json"
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
@@ -211,5 +259,20 @@ private struct Reader {
             throw ConfigurationError(key: key, reason: "must be an ldap://, ldaps:// or ldapi:// URL (got \(text))")
         }
         return text
+    }
+}
+
+extension Settings.Mail {
+    /// What the log must say at start when mail is not protected as strictly as it could be.
+    var startupWarning: String? {
+        switch security {
+        case .opportunistic:
+            let ignored = ignoredSecurity.map { " MAIL_SEC=\"\($0)\" is ignored, as the PHP orchestrator ignored it." } ?? ""
+            return "MAIL_SEC_VERIFY is not TRUE: SMTP uses STARTTLS only when the server offers it, else plain text, and TLS certificates are NOT verified.\(ignored) Set MAIL_SEC_VERIFY=TRUE with MAIL_SEC=ssl or tls for verified TLS."
+        case .none:
+            return "MAIL_SEC is empty with MAIL_SEC_VERIFY=TRUE: SMTP is plain text"
+        case .ssl, .tls:
+            return nil
+        }
     }
 }

@@ -104,6 +104,8 @@ extension LiveServices {
                 ("foreign issuer", "Bearer " + (try JWTCraft.token(header: hs256, payload: JWTCraft.claims(subject: dsa, ["iss": "someone-else"]), signature: .hs256(secret))), "auth.malformed_token"),
                 ("foreign audience", "Bearer " + (try JWTCraft.token(header: hs256, payload: JWTCraft.claims(subject: dsa, ["aud": ["other"]]), signature: .hs256(secret))), "auth.malformed_token"),
                 ("no family claim", "Bearer " + (try JWTCraft.token(header: hs256, payload: JWTCraft.claims(subject: dsa, ["fid": 5]), signature: .hs256(secret))), "auth.malformed_token"),
+                ("issued in the future", "Bearer " + (try JWTCraft.token(header: hs256, payload: JWTCraft.claims(subject: dsa, ["iat": now + 600]), signature: .hs256(secret))), "auth.malformed_token"),
+                ("longer than the cap", "Bearer " + (try JWTCraft.token(header: hs256, payload: JWTCraft.claims(subject: dsa, ["iat": now - 10, "nbf": now - 10, "exp": now + 3600]), signature: .hs256(secret))), "auth.malformed_token"),
             ]
             try await app(store(.embedded)).test(.router) { client in
                 for (name, header, code) in cases {
@@ -184,16 +186,34 @@ extension LiveServices {
         }
 
         @Test(arguments: Backend.allCases)
-        func logoutKillsTheAccessTokenAndUnknownTokensStillAnswer200(backend: Backend) async throws {
+        func logoutSaysWhetherItRevokedAndRefusesWhatIsNotARefreshToken(backend: Backend) async throws {
             try await app(store(backend)).test(.router) { client in
                 let login = try await client.login("orchestrator", "orchestrator-pass")
                 let access = try #require(login["access_token"])
                 let refresh = try #require(login["refresh_token"])
+
+                // Not refresh tokens: 400, and the session is untouched.
+                for token in [access, "a.b.c", "short", String(repeating: "é", count: 43)] {
+                    let refused = try await client.json(.post, "/api/logout", body: ["token": token])
+                    #expect(refused.status == .badRequest, "\(token.prefix(12))")
+                    #expect(refused.message == "invalid token" && refused.errorCode == "auth.invalid_token", "\(token.prefix(12))")
+                }
+                #expect(try await client.json(.get, "/api/session", bearer: access).status == .ok)
+
                 let out = try await client.json(.post, "/api/logout", body: ["token": refresh])
                 #expect(out.status == .ok)
+                #expect(out.message == "logged out")
+                #expect(out.body["revoked"] as? Double == 1)
                 #expect(try await client.json(.get, "/api/session", bearer: access).errorCode == "auth.token_revoked")
                 #expect(try await client.json(.post, "/api/refresh", body: ["token": refresh]).status == .badRequest)
-                #expect(try await client.json(.post, "/api/logout", body: ["token": String(repeating: "B", count: 43)]).status == .ok)
+
+                // Already revoked, or never issued: 200 that says nothing was revoked.
+                for token in [refresh, String(repeating: "B", count: 43)] {
+                    let nothing = try await client.json(.post, "/api/logout", body: ["token": token])
+                    #expect(nothing.status == .ok)
+                    #expect(nothing.body["revoked"] as? Double == 0)
+                    #expect(nothing.message?.hasPrefix("nothing to revoke") == true)
+                }
                 #expect(try await client.json(.post, "/api/logout", body: [:]).message == "missing token")
             }
         }
@@ -249,33 +269,57 @@ extension LiveServices {
             }
         }
 
-        @Test func fiveFailuresFromOneAddressBlockEveryUsername() async throws {
+        @Test func failuresOfOneNameCountTogetherWhateverItsCaseAndSpaces() async throws {
             try await app(store(.embedded)).test(.router) { client in
-                for index in 0..<5 { _ = try await client.login("nobody-\(index)", "x") }
-                #expect(try await client.login("cryptdsa", "crypt-pass").status == .tooManyRequests)
+                for spelling in ["Orchestrator", " orchestrator", "ORCHESTRATOR ", "orchestrator", "orChestrator"] {
+                    let failed = try await client.login(spelling, "wrong")
+                    #expect(failed.status == .unauthorized, "\(spelling)")
+                }
+                #expect(try await client.login("orchestrator", "orchestrator-pass").status == .tooManyRequests)
+                #expect(try await client.login("  ORCHESTRATOR", "orchestrator-pass").status == .tooManyRequests)
             }
         }
-    }
-}
 
-/// The throttle's window arithmetic, with a fake clock.
-struct LoginThrottleTests {
-    let start = Date(timeIntervalSince1970: 1_800_000_000)
+        /// One shared address (a proxy, FD's web server): other names' failures, far past the
+        /// address limit, never refuse a DSA that has not failed itself; the names that failed are refused.
+        @Test func anotherNamesFailuresNeverRefuseACorrectLogin() async throws {
+            let settings = try services.settings(["LOGIN_THROTTLE_PER_ADDRESS": "10"])
+            try await Composition.makeApplication(settings: settings, store: store(.embedded), logger: Logger(label: "auth-test")).test(.router) { client in
+                for index in 0..<12 { _ = try await client.login("nobody-\(index % 3)", "x") }
+                for _ in 0..<4 { #expect(try await client.login("orchestrator", "wrong").status != .ok) }
+                let other = try await client.login("cryptdsa", "crypt-pass")
+                #expect(other.status == .ok)
+                #expect(try await client.login("nobody-5", "x").status == .unauthorized)
+                // Over the address limit, a name that already failed from here gets no further guess.
+                let failedBefore = try await client.login("nobody-5", "x")
+                #expect(failedBefore.status == .tooManyRequests)
+                #expect(try await client.login("orchestrator", "orchestrator-pass").status == .tooManyRequests)
+            }
+        }
 
-    @Test func aSuccessResetsTheUsernameButNotTheAddress() async {
-        let throttle = LoginThrottle(limit: 5, window: 60)
-        for second in 0..<4 { await throttle.recordFailure(username: "a", address: "10.0.0.1", now: start.addingTimeInterval(Double(second))) }
-        await throttle.recordSuccess(username: "a")
-        for second in 4..<8 { await throttle.recordFailure(username: "a", address: "10.0.0.2", now: start.addingTimeInterval(Double(second))) }
-        #expect(await throttle.retryAfter(username: "a", address: "10.0.0.3", now: start.addingTimeInterval(8)) == nil)
-        await throttle.recordFailure(username: "a", address: "10.0.0.2", now: start.addingTimeInterval(9))
-        #expect(await throttle.retryAfter(username: "a", address: "10.0.0.3", now: start.addingTimeInterval(10)) == 54)
-    }
+        /// Behind a trusted proxy each forwarded client has its own (name, address) count; the name's
+        /// count over every address still stops a distributed attack.
+        @Test func forwardedClientsOfATrustedProxyAreCountedApart() async throws {
+            let settings = try services.settings(["TRUSTED_PROXIES": "10.9.9.9, 127.0.0.0/8, ::1", "LOGIN_THROTTLE_PER_NAME": "8"])
+            try await Composition.makeApplication(settings: settings, store: store(.embedded), logger: Logger(label: "auth-test")).test(.live) { client in
+                for _ in 0..<5 { #expect(try await client.login("orchestrator", "wrong", forwardedFor: "203.0.113.1").status == .unauthorized) }
+                #expect(try await client.login("orchestrator", "orchestrator-pass", forwardedFor: "203.0.113.1").status == .tooManyRequests)
+                // A spoofed first hop changes nothing: the proxy's own hop (the rightmost) is the client.
+                #expect(try await client.login("orchestrator", "orchestrator-pass", forwardedFor: "198.51.100.7, 203.0.113.1").status == .tooManyRequests)
+                #expect(try await client.login("orchestrator", "orchestrator-pass", forwardedFor: "203.0.113.2").status == .ok)
+                for _ in 0..<3 { #expect(try await client.login("orchestrator", "wrong", forwardedFor: "203.0.113.3").status == .unauthorized) }
+                let distributed = try await client.login("orchestrator", "orchestrator-pass", forwardedFor: "203.0.113.4")
+                #expect(distributed.status == .tooManyRequests)
+                #expect(distributed.headers[.retryAfter].flatMap(Int.init).map { (1...60).contains($0) } == true)
+            }
+        }
 
-    @Test func theBlockEndsWhenTheOldestFailureLeavesTheWindow() async {
-        let throttle = LoginThrottle(limit: 5, window: 60)
-        for second in 0..<5 { await throttle.recordFailure(username: "b", address: "x", now: start.addingTimeInterval(Double(second))) }
-        #expect(await throttle.retryAfter(username: "b", address: "y", now: start.addingTimeInterval(30)) == 30)
-        #expect(await throttle.retryAfter(username: "b", address: "y", now: start.addingTimeInterval(60.5)) == nil)
+        @Test func xForwardedForIsIgnoredWhenThePeerIsNotATrustedProxy() async throws {
+            let settings = try services.settings(["TRUSTED_PROXIES": "10.9.9.9"])
+            try await Composition.makeApplication(settings: settings, store: store(.embedded), logger: Logger(label: "auth-test")).test(.live) { client in
+                for index in 0..<5 { _ = try await client.login("orchestrator", "wrong", forwardedFor: "203.0.113.\(index)") }
+                #expect(try await client.login("orchestrator", "orchestrator-pass", forwardedFor: "203.0.113.99").status == .tooManyRequests)
+            }
+        }
     }
 }

@@ -198,5 +198,33 @@ extension LiveServices {
                 #expect(anonymous.headers[.wwwAuthenticate] != nil)
             }
         }
+
+        /// As PHP answered: a wrong method on a task path is 405 with `Allow`, with or without a
+        /// token, and never hides the real PATCH that runs an operation.
+        @Test func wrongMethodsOnTaskPathsAre405WithAllow() async throws {
+            try await withClient { client, token in
+                let cases: [(HTTPRequest.Method, String, String)] = [
+                    (.post, "/api/tasks", "GET"), (.delete, "/orchestrator/api/tasks", "GET"), (.patch, "/api/tasks", "GET"),
+                    (.post, "/api/tasks/mail", "GET, PATCH"), (.put, "/api/tasks/audit", "GET, PATCH"), (.delete, "/orchestrator/api/tasks/mail", "GET, PATCH"),
+                    (.post, "/api/tasks/mail/welcome-mail", "GET"), (.patch, "/api/tasks/mail/welcome-mail", "GET"), (.delete, "/api/tasks/nokind/x", "GET"),
+                ]
+                for (method, path, allow) in cases {
+                    for bearer in [nil, token] {
+                        let response = try await client.json(method, path, bearer: bearer)
+                        #expect(response.status == .methodNotAllowed, "\(method) \(path)")
+                        #expect(response.headers[.allow] == allow, "\(method) \(path)")
+                        #expect(response.errorCode == "http.method_not_allowed", "\(method) \(path)")
+                    }
+                }
+                // The real routes are untouched: PATCH runs (a dry-run here), GET lists, and runs keep theirs.
+                let dryRun = try await client.json(.patch, "/api/tasks/mail?dryRun=true", bearer: token)
+                #expect(dryRun.status == .ok)
+                #expect(dryRun["operation"] == "mail")
+                #expect(try await client.json(.patch, "/api/tasks/mail").status == .unauthorized)
+                #expect(try await client.json(.patch, "/api/tasks/nothing", bearer: token).errorCode == "task.unknown_kind")
+                #expect(try await object(client, "/api/tasks/mail/welcome-mail", token).0 == .ok)
+                #expect(try await client.json(.get, "/api/runs", bearer: token).status == .ok)
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
 @testable import SMTPAdapter
+@testable import Bootstrap
 import Application
 import Foundation
 import Testing
@@ -11,14 +12,14 @@ extension LiveServices {
         func settings(_ security: SMTPSettings.Security = .none, authenticate: Bool = false) throws -> SMTPSettings {
             let port: String
             switch security {
-            case .none: port = try services.require("ORCH_TEST_SMTP_PORT", for: "the SMTP sink")
+            case .none, .opportunisticStartTLS: port = try services.require("ORCH_TEST_SMTP_PORT", for: "the SMTP sink")
             case .startTLS: port = try services.require("ORCH_TEST_SMTP_STARTTLS_PORT", for: "the SMTP sink")
             case .implicitTLS: port = try services.require("ORCH_TEST_SMTP_TLS_PORT", for: "the SMTP sink")
             }
             return SMTPSettings(
-                host: security == .none ? try services.require("ORCH_TEST_SMTP_HOST", for: "the SMTP sink") : "localhost",
-                port: Int(port)!, security: security, verifyCertificates: true,
-                caFile: security == .none ? nil : try services.require("ORCH_TEST_SMTP_CA", for: "the SMTP sink"),
+                host: security == .none || security == .opportunisticStartTLS ? try services.require("ORCH_TEST_SMTP_HOST", for: "the SMTP sink") : "localhost",
+                port: Int(port)!, security: security, verifyCertificates: security != .opportunisticStartTLS,
+                caFile: security == .none || security == .opportunisticStartTLS ? nil : try services.require("ORCH_TEST_SMTP_CA", for: "the SMTP sink"),
                 user: authenticate ? try services.require("ORCH_TEST_SMTP_USER", for: "the SMTP sink") : nil,
                 password: authenticate ? try services.require("ORCH_TEST_SMTP_PASS", for: "the SMTP sink") : nil,
                 connectTimeout: .seconds(5), messageTimeout: .seconds(20)
@@ -65,6 +66,34 @@ extension LiveServices {
                 try await CurlMailTransport(settings: settings(security, authenticate: true)).send(mail(to: recipient))
                 #expect(try sink.messages(to: recipient).count == 1, "\(security)")
             }
+        }
+
+        /// PHP's meaning of the sample config (MAIL_SEC="tls", MAIL_SEC_VERIFY="FALSE") and of the
+        /// upstream placeholder: a relay without STARTTLS gets the mail in plain text, one with
+        /// STARTTLS and an unverifiable (self-signed) certificate gets it over TLS.
+        @Test(.timeLimit(.minutes(1)), arguments: [["MAIL_SEC": "tls", "MAIL_SEC_VERIFY": "FALSE"], ["MAIL_SEC": "<ssl/tls>"]])
+        func phpMailSettingsDeliverOpportunistically(changes: [String: String]) async throws {
+            let sink = try SMTPSink(services: services)
+            let plain = try Composition.smtpSettings(services.settings(changes))
+            #expect(plain.security == .opportunisticStartTLS && !plain.verifyCertificates)
+            let recipient = "php-\(UUID().uuidString.prefix(8))@example.org"
+            try await CurlMailTransport(settings: plain).send(mail(to: recipient))
+            #expect(try sink.messages(to: recipient).count == 1)
+
+            let offered = try Composition.smtpSettings(services.settings(changes.merging([
+                "MAIL_HOST": "localhost", "MAIL_PORT": try services.require("ORCH_TEST_SMTP_STARTTLS_PORT", for: "the SMTP sink"),
+                "MAIL_AUTH": "TRUE", "MAIL_USER": try services.require("ORCH_TEST_SMTP_USER", for: "the SMTP sink"),
+                "MAIL_PASS": try services.require("ORCH_TEST_SMTP_PASS", for: "the SMTP sink"),
+            ]) { $1 }))
+            let overTLS = "php-tls-\(UUID().uuidString.prefix(8))@example.org"
+            try await CurlMailTransport(settings: offered).send(mail(to: overTLS))
+            #expect(try sink.messages(to: overTLS).count == 1)
+        }
+
+        @Test func strictStartTLSStillRefusesARelayWithoutIt() async throws {
+            var strict = try settings(.none)
+            strict.security = .startTLS
+            await #expect(throws: MailError.self) { try await CurlMailTransport(settings: strict).send(mail(to: "strict@example.org")) }
         }
 
         @Test func aPermanentRejectionCarriesTheServerReply() async throws {

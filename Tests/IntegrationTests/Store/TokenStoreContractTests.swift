@@ -127,7 +127,7 @@ extension LiveServices {
                 #expect(try await store.rotate(presentedHash: "nope-\(id)", nextHash: "t2-\(id)", nextExpiresAt: now + 60, now: now) == .invalid)
                 // Its would-be successor was not stored either.
                 #expect(try await store.rotate(presentedHash: "t2-\(id)", nextHash: "t3-\(id)", nextExpiresAt: now + 60, now: now) == .invalid)
-                #expect(try await store.revokeFamily(ofToken: "nope-\(id)", now: now) == nil)
+                #expect(try await store.revokeFamily(ofToken: "nope-\(id)", now: now) == .unknownToken)
             }
         }
 
@@ -140,7 +140,7 @@ extension LiveServices {
                     == .rotated(familyID: "fam-\(id)", subject: "erin"))
 
                 // Any token of the family, used or not, names it.
-                #expect(try await store.revokeFamily(ofToken: "t1-\(id)", now: now + 10) == "fam-\(id)")
+                #expect(try await store.revokeFamily(ofToken: "t1-\(id)", now: now + 10) == .revoked(familyID: "fam-\(id)"))
                 #expect(try await store.rotate(presentedHash: "t2-\(id)", nextHash: "t3-\(id)", nextExpiresAt: now + 3600, now: now + 11) == .invalid)
                 #expect(try await store.rotate(presentedHash: "t1-\(id)", nextHash: "t3-\(id)", nextExpiresAt: now + 3600, now: now + 11) == .invalid)
 
@@ -149,11 +149,11 @@ extension LiveServices {
                 #expect(!listed.contains { $0.familyID == "other-\(id)" })
                 #expect(try await store.revokedFamilies(since: now + 11).contains { $0.familyID == "fam-\(id)" } == false)
 
-                // Revoking again keeps the first revocation time.
-                #expect(try await store.revokeFamily(ofToken: "t2-\(id)", now: now + 20) == "fam-\(id)")
+                // Revoking again changes nothing, says so, and keeps the first revocation time.
+                #expect(try await store.revokeFamily(ofToken: "t2-\(id)", now: now + 20) == .alreadyRevoked(familyID: "fam-\(id)"))
                 #expect(try await store.revokedFamilies(since: now + 10).contains(RevokedFamily(familyID: "fam-\(id)", revokedAt: now + 10)))
 
-                #expect(try await store.revokeFamily(ofToken: "unknown-\(id)", now: now + 30) == nil)
+                #expect(try await store.revokeFamily(ofToken: "unknown-\(id)", now: now + 30) == .unknownToken)
                 // The other family of the same subject is untouched.
                 #expect(try await store.rotate(presentedHash: "o1-\(id)", nextHash: "o2-\(id)", nextExpiresAt: now + 3600, now: now + 31)
                     == .rotated(familyID: "other-\(id)", subject: "erin"))
@@ -170,7 +170,7 @@ extension LiveServices {
                     == .rotated(familyID: "b-\(id)", subject: "frank"))
                 // Revoked and expired: purged from the revocation list too.
                 try await store.startFamily(familyID: "c-\(id)", subject: "frank", tokenHash: "c1-\(id)", expiresAt: now + 30, now: now)
-                #expect(try await store.revokeFamily(ofToken: "c1-\(id)", now: now + 2) == "c-\(id)")
+                #expect(try await store.revokeFamily(ofToken: "c1-\(id)", now: now + 2) == .revoked(familyID: "c-\(id)"))
 
                 let purged = try await store.purgeExpired(now: now + 60)
                 switch backend {
@@ -182,7 +182,7 @@ extension LiveServices {
                 // Were they still there, a1 would rotate and b1 (used, family alive) would be reuse.
                 #expect(try await store.rotate(presentedHash: "a1-\(id)", nextHash: "a2-\(id)", nextExpiresAt: now + 3600, now: now + 3) == .invalid)
                 #expect(try await store.rotate(presentedHash: "b1-\(id)", nextHash: "x-\(id)", nextExpiresAt: now + 3600, now: now + 3) == .invalid)
-                #expect(try await store.revokeFamily(ofToken: "a1-\(id)", now: now + 3) == nil)
+                #expect(try await store.revokeFamily(ofToken: "a1-\(id)", now: now + 3) == .unknownToken)
                 #expect(try await store.revokedFamilies(since: now).contains { $0.familyID == "c-\(id)" } == false)
                 // B and its live token were kept.
                 #expect(try await store.rotate(presentedHash: "b2-\(id)", nextHash: "b3-\(id)", nextExpiresAt: now + 3600, now: now + 61)
@@ -199,7 +199,7 @@ extension LiveServices {
                 #expect(try await store.rotate(presentedHash: "t1-\(id)", nextHash: "t2-\(id)", nextExpiresAt: now + 3600, now: now + 1)
                     == .rotated(familyID: "fam-\(id)", subject: "grace"))
                 try await store.startFamily(familyID: "gone-\(id)", subject: "grace", tokenHash: "g1-\(id)", expiresAt: now + 3600, now: now)
-                #expect(try await store.revokeFamily(ofToken: "g1-\(id)", now: now + 2) == "gone-\(id)")
+                #expect(try await store.revokeFamily(ofToken: "g1-\(id)", now: now + 2) == .revoked(familyID: "gone-\(id)"))
             }
             // A new instance (new pool, new SQLite connection) on the same data.
             try await location.withStore { store throws in

@@ -15,8 +15,9 @@ struct JSONResponse: Sendable {
 }
 
 extension TestClientProtocol {
-    func json(_ method: HTTPRequest.Method, _ uri: String, body: Any? = nil, rawBody: String? = nil, bearer: String? = nil, authorization: String? = nil) async throws -> JSONResponse {
+    func json(_ method: HTTPRequest.Method, _ uri: String, body: Any? = nil, rawBody: String? = nil, bearer: String? = nil, authorization: String? = nil, headers extra: HTTPFields = [:]) async throws -> JSONResponse {
         var headers: HTTPFields = [.contentType: "application/json"]
+        headers.append(contentsOf: extra)
         if let bearer { headers[.authorization] = "Bearer \(bearer)" }
         if let authorization { headers[.authorization] = authorization }
         var buffer: ByteBuffer?
@@ -28,8 +29,8 @@ extension TestClientProtocol {
         }
     }
 
-    func login(_ username: String, _ password: String) async throws -> JSONResponse {
-        try await json(.post, "/api/login", body: ["username": username, "password": password])
+    func login(_ username: String, _ password: String, forwardedFor: String? = nil) async throws -> JSONResponse {
+        try await json(.post, "/api/login", body: ["username": username, "password": password], headers: forwardedFor.map { [HTTPField.Name("X-Forwarded-For")!: $0] } ?? [:])
     }
 }
 

@@ -120,16 +120,35 @@ public struct SQLiteTokenStore: TokenStore {
         return .settled(.reuseDetected(familyID: familyID, subject: subject))
     }
 
-    public func revokeFamily(ofToken tokenHash: String, now: Date) async throws -> String? {
+    public func revokeFamily(ofToken tokenHash: String, now: Date) async throws -> FamilyRevocation {
         try await SQLiteStoreCall.run("cannot revoke the token family") {
-            try await database.query(
+            // Two statements, no transaction (see above): a family revoked by someone else in
+            // between is reported as already revoked, which it then is.
+            if let revoked = try await database.query(
                 """
-                UPDATE token_families SET revoked_at = COALESCE(revoked_at, ?)
-                WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = ?)
+                UPDATE token_families SET revoked_at = ?
+                WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = ?) AND revoked_at IS NULL
                 RETURNING family_id
                 """,
                 [Self.millis(now), .text(tokenHash)]
+            ).first?.column("family_id")?.string {
+                return .revoked(familyID: revoked)
+            }
+            let earlier = try await database.query(
+                """
+                SELECT f.family_id FROM refresh_tokens t JOIN token_families f ON f.family_id = t.family_id
+                WHERE t.token_hash = ? AND f.revoked_at IS NOT NULL
+                """,
+                [.text(tokenHash)]
             ).first?.column("family_id")?.string
+            return earlier.map { .alreadyRevoked(familyID: $0) } ?? .unknownToken
+        }
+    }
+
+    public func familyStartedAt(familyID: String) async throws -> Date? {
+        try await SQLiteStoreCall.run("cannot read the token family") {
+            try await database.query("SELECT created_at FROM token_families WHERE family_id = ?", [.text(familyID)])
+                .first?.column("created_at")?.integer.map { Self.date(millis: Int64($0)) }
         }
     }
 

@@ -106,19 +106,38 @@ public struct PostgresTokenStore: TokenStore {
         return .settled(.reuseDetected(familyID: found.familyID, subject: found.subject))
     }
 
-    public func revokeFamily(ofToken tokenHash: String, now: Date) async throws -> String? {
+    public func revokeFamily(ofToken tokenHash: String, now: Date) async throws -> FamilyRevocation {
         try await PostgresStoreCall.run("cannot revoke the token family") {
+            // One statement: the family row is locked, revoked if it was live, and its earlier
+            // state reported, so concurrent logouts see exactly one `revoked`.
             let rows = try await client.query(
                 """
-                UPDATE token_families SET revoked_at = COALESCE(revoked_at, \(now))
-                WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = \(tokenHash))
-                RETURNING family_id
+                WITH target AS (
+                    SELECT f.family_id, f.revoked_at FROM refresh_tokens t JOIN token_families f ON f.family_id = t.family_id
+                    WHERE t.token_hash = \(tokenHash) FOR UPDATE OF f
+                ), updated AS (
+                    UPDATE token_families SET revoked_at = \(now)
+                    WHERE family_id IN (SELECT family_id FROM target WHERE revoked_at IS NULL)
+                    RETURNING family_id
+                )
+                SELECT family_id, EXISTS (SELECT 1 FROM updated) FROM target
                 """,
                 logger: logger
             )
-            var familyID: String?
-            for try await id in rows.decode(String.self) { familyID = id }
-            return familyID
+            var outcome = FamilyRevocation.unknownToken
+            for try await (familyID, revokedNow) in rows.decode((String, Bool).self) {
+                outcome = revokedNow ? .revoked(familyID: familyID) : .alreadyRevoked(familyID: familyID)
+            }
+            return outcome
+        }
+    }
+
+    public func familyStartedAt(familyID: String) async throws -> Date? {
+        try await PostgresStoreCall.run("cannot read the token family") {
+            let rows = try await client.query("SELECT created_at FROM token_families WHERE family_id = \(familyID)", logger: logger)
+            var started: Date?
+            for try await date in rows.decode(Date.self) { started = date }
+            return started
         }
     }
 
