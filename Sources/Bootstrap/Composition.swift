@@ -3,6 +3,7 @@ import Application
 import AuthCryptoAdapter
 import Domain
 import Foundation
+import FusionDirectoryRESTAdapter
 import HTTPAdapter
 import Hummingbird
 import LDAPAdapter
@@ -66,9 +67,33 @@ enum Composition {
         )
     }
 
+    /// FusionDirectory's REST API: the AsyncHTTPClient adapter when FUSION_DIRECTORY_API_URL is
+    /// set, else one that throws `.notConfigured` without calling anything. Every call makes a new
+    /// adapter with its own HTTP client; the service's is made by `makeApplication`, which shuts
+    /// it down with the service group and hands it to `useCases`.
+    static func fusionDirectory(_ settings: Settings, logger: Logger = Logger(label: "fusiondirectory-rest")) -> any FusionDirectoryAPI {
+        guard let api = settings.fusionDirectory else { return UnconfiguredFusionDirectoryAPI() }
+        return AsyncHTTPFusionDirectoryAPI(
+            settings: FusionDirectoryRESTSettings(
+                baseURL: api.url.absoluteString, login: api.login, password: api.password, timeout: api.timeout, caFile: api.caFile
+            ),
+            logger: logger
+        )
+    }
+
+    /// What shuts the FD adapter's HTTP client down when the service group stops (nothing for
+    /// the unconfigured one).
+    static func services(closing fusionDirectory: any FusionDirectoryAPI) -> [any Service] {
+        guard let api = fusionDirectory as? AsyncHTTPFusionDirectoryAPI else { return [] }
+        return [CloseOnShutdown { await api.shutdown() }]
+    }
+
     /// Every use case, built once; HTTP, the CLI and the scheduler hold this, never ports.
+    /// `fusionDirectory` is for the kinds that make FD run its own logic (Life Cycle, cyclic
+    /// activation); its owner shuts it down.
     static func useCases(
-        settings: Settings, store: Store, clock: any WallClock = SystemWallClock(), shutdown: any ShutdownSignal = NeverShuttingDown(), logger: Logger
+        settings: Settings, store: Store, clock: any WallClock = SystemWallClock(), shutdown: any ShutdownSignal = NeverShuttingDown(),
+        fusionDirectory: any FusionDirectoryAPI = UnconfiguredFusionDirectoryAPI(), logger: Logger
     ) async throws -> UseCases {
         let ldap = ldapClient(settings)
         let directory = LDAPTaskDirectory(client: ldap, base: settings.ldap.base)
@@ -82,7 +107,6 @@ enum Composition {
             templates: try LDAPMailTemplates(client: ldap, base: settings.ldap.base),
             transport: CurlMailTransport(settings: smtpSettings(settings)), stamp: updates, crypto: crypto, clock: clock
         ))
-        let fusionDirectory = fusionDirectoryAPI(settings)
         let lifeCycle = LifeCycleRun(.init(directory: directory, accounts: LDAPSupannAccounts(client: ldap), fusionDirectory: fusionDirectory))
         let activation = ActivateCyclicTasks(.init(
             directory: directory, journal: store.work, history: store.history, fusionDirectory: fusionDirectory, clock: clock, ids: crypto,
@@ -96,11 +120,6 @@ enum Composition {
             records: RunRecords(history: store.history, clock: clock, retention: TimeInterval(settings.runRetentionDays) * 86_400),
             clock: clock
         )
-    }
-
-    /// FusionDirectory's REST API when FUSION_DIRECTORY_API_URL is set.
-    static func fusionDirectoryAPI(_ settings: Settings) -> any FusionDirectoryAPI {
-        UnconfiguredFusionDirectoryAPI()
     }
 
     /// The router with every route.
@@ -125,12 +144,16 @@ enum Composition {
     static func makeApplication(
         settings: Settings, store: Store, clock: any WallClock = SystemWallClock(), shutdown: ShutdownFlag = ShutdownFlag(), logger: Logger
     ) async throws -> App {
-        let useCases = try await useCases(settings: settings, store: store, clock: clock, shutdown: shutdown, logger: logger)
+        let fusionDirectory = fusionDirectory(settings, logger: logger)
+        let useCases = try await useCases(
+            settings: settings, store: store, clock: clock, shutdown: shutdown, fusionDirectory: fusionDirectory, logger: logger
+        )
         let migrated = StartupGate()
         var app = App(
             router: try makeRouter(useCases, prefixes: settings.apiPrefixes, trustedProxies: settings.trustedProxies),
             configuration: .init(address: .hostname(settings.listenHost, port: settings.listenPort), serverName: "fusiondirectory-orchestrator"),
-            services: store.services + [
+            // Stopped in reverse order, after the server: runs in flight can still reach FD.
+            services: store.services + services(closing: fusionDirectory) + [
                 RevocationPoller(cache: useCases.auth.revocations, store: useCases.auth.store, clock: clock, logger: logger, gate: migrated),
                 RunHistoryPurger(records: useCases.records, gate: migrated, logger: logger),
             ],

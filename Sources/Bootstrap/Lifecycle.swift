@@ -23,6 +23,17 @@ struct ShutdownWatcher: Service {
     }
 }
 
+/// Runs `close` once the service group shuts down (or is cancelled): a client that owns
+/// connections (the FD REST adapter's HTTP client) is closed after the server stopped.
+struct CloseOnShutdown: Service {
+    let close: @Sendable () async -> Void
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await close()
+    }
+}
+
 /// Deletes runs past the history's retention, hourly.
 struct RunHistoryPurger: Service {
     let records: RunRecords

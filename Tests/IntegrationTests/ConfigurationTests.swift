@@ -1,4 +1,6 @@
 @testable import Bootstrap
+import Application
+import FusionDirectoryRESTAdapter
 import Foundation
 import Testing
 
@@ -39,6 +41,9 @@ struct ConfigurationTests {
         ("TOKEN_EXPIRY", "3601", "must be an integer in 10...3600 (got 3601)"),
         ("DATABASE_URL", "mysql://x/y", "must be a postgres:// URL"),
         ("ORCHESTRATOR_LISTEN", "8080", "must be host:port (got 8080)"),
+        ("FUSION_DIRECTORY_TIMEOUT_SECONDS", "0", "must be an integer in 1...300 (got 0)"),
+        ("FUSION_DIRECTORY_CA_FILE", "/nonexistent/ca.pem", "cannot read /nonexistent/ca.pem"),
+        ("FUSION_DIRECTORY_API_URL", "ftp://fd.example.org", "must be an http(s) URL (got ftp://fd.example.org)"),
     ])
     func badValuesAreRejectedWithAReason(key: String, value: String, reason: String) {
         #expect(throws: ConfigurationError(key: key, reason: reason)) { try Settings(values: values([key: value])) }
@@ -69,6 +74,24 @@ struct ConfigurationTests {
         #expect(try Settings(values: values(["MAIL_SEC": "tls", "MAIL_SEC_VERIFY": "TRUE"])).mail.startupWarning == nil)
         #expect(throws: ConfigurationError(key: "MAIL_SEC", reason: "must be ssl, tls or empty with MAIL_SEC_VERIFY=TRUE (got <ssl/tls>)")) {
             try Settings(values: values(["MAIL_SEC": "<ssl/tls>", "MAIL_SEC_VERIFY": "TRUE"]))
+        }
+    }
+
+    @Test func theFusionDirectoryAPIIsOptionalAndBoundedByDefault() throws {
+        #expect(Composition.fusionDirectory(try Settings(values: valid)) is UnconfiguredFusionDirectoryAPI)
+        let settings = try Settings(values: values([
+            "FUSION_DIRECTORY_API_URL": "https://fd.example.org/rest.php/v1", "WEB_LOGIN": "fd-admin", "WEB_PASS": "pass",
+        ]))
+        let api = try #require(settings.fusionDirectory)
+        #expect(api.timeout == .seconds(10) && api.caFile == nil)
+        let adapter = try #require(Composition.fusionDirectory(settings) as? AsyncHTTPFusionDirectoryAPI)
+        #expect(Composition.services(closing: adapter).count == 1)
+        #expect(Composition.services(closing: UnconfiguredFusionDirectoryAPI()).isEmpty)
+        #expect(throws: ConfigurationError(key: "WEB_PASS", reason: "missing")) {
+            try Settings(values: values(["FUSION_DIRECTORY_API_URL": "https://fd.example.org", "WEB_LOGIN": "fd-admin"]))
+        }
+        #expect(throws: ConfigurationError(key: "FUSION_DIRECTORY_API_URL", reason: "must not carry credentials (use WEB_LOGIN and WEB_PASS)")) {
+            try Settings(values: values(["FUSION_DIRECTORY_API_URL": "https://u:p@fd.example.org", "WEB_LOGIN": "a", "WEB_PASS": "b"]))
         }
     }
 

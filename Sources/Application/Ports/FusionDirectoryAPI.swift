@@ -35,10 +35,3 @@ public enum FusionDirectoryError: Error, Sendable, Equatable {
         }
     }
 }
-
-/// No FUSION_DIRECTORY_API_URL: every call says so, nothing is sent.
-public struct UnconfiguredFusionDirectoryAPI: FusionDirectoryAPI {
-    public init() {}
-    public func refreshUser(dn: String) async throws(FusionDirectoryError) { throw .notConfigured }
-    public func activateTask(dn: String) async throws(FusionDirectoryError) { throw .notConfigured }
-}

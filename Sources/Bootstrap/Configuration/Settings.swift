@@ -38,6 +38,10 @@ struct Settings: Sendable {
         var url: URL
         var login: String
         var password: String
+        /// Bound on connecting and on each call (FUSION_DIRECTORY_TIMEOUT_SECONDS).
+        var timeout: Duration
+        /// A private CA's PEM bundle, trusted besides the system's roots (FUSION_DIRECTORY_CA_FILE).
+        var caFile: String?
     }
 
     enum Database: Sendable {
@@ -158,11 +162,21 @@ extension Settings {
             ignoredSecurity: verify ? nil : read.optional("MAIL_SEC")
         )
 
+        // Validated even without FUSION_DIRECTORY_API_URL: a bad value is a mistake either way.
+        let fdTimeout = try read.integer("FUSION_DIRECTORY_TIMEOUT_SECONDS", default: 10, range: 1...300)
+        let fdCAFile = try read.pemFile("FUSION_DIRECTORY_CA_FILE")
         if let api = read.optional("FUSION_DIRECTORY_API_URL") {
             guard let url = URL(string: api), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false else {
                 throw ConfigurationError(key: "FUSION_DIRECTORY_API_URL", reason: "must be an http(s) URL (got \(api))")
             }
-            fusionDirectory = FusionDirectoryAPI(url: url, login: try read.required("WEB_LOGIN"), password: try read.required("WEB_PASS"))
+            // Credentials in the URL would end up in logs and error messages.
+            guard url.user == nil, url.password == nil else {
+                throw ConfigurationError(key: "FUSION_DIRECTORY_API_URL", reason: "must not carry credentials (use WEB_LOGIN and WEB_PASS)")
+            }
+            fusionDirectory = FusionDirectoryAPI(
+                url: url, login: try read.required("WEB_LOGIN"), password: try read.required("WEB_PASS"),
+                timeout: .seconds(fdTimeout), caFile: fdCAFile
+            )
         } else {
             fusionDirectory = nil
         }
@@ -241,6 +255,18 @@ private struct Reader {
         case "FALSE": return false
         default: throw ConfigurationError(key: key, reason: "must be TRUE or FALSE (got \(text))")
         }
+    }
+
+    /// A readable file holding at least one PEM certificate, checked now rather than at the first TLS handshake.
+    func pemFile(_ key: String) throws(ConfigurationError) -> String? {
+        guard let path = optional(key) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError(key: key, reason: "cannot read \(path)")
+        }
+        guard String(decoding: data, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") else {
+            throw ConfigurationError(key: key, reason: "\(path) holds no PEM certificate")
+        }
+        return path
     }
 
     func dn(_ key: String) throws(ConfigurationError) -> String {
