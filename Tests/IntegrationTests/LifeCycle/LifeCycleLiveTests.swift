@@ -1,0 +1,170 @@
+@testable import Bootstrap
+@testable import LDAPAdapter
+import Application
+import Domain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+extension LiveServices {
+    /// Life Cycle and activateCyclicTasks against the real slapd and the FD REST stand-in.
+    @Suite struct LifeCycleLiveTests {
+        let services = TestServices.shared
+        static let efaure = "uid=efaure,ou=people,dc=example,dc=org"
+        static let efaureSubTask = "cn=account-expiry-SubTask-1793607304_6101,ou=tasks,dc=example,dc=org"
+        static let jdupontSubTask = "cn=account-expiry-SubTask-1793607304_6102,ou=tasks,dc=example,dc=org"
+
+        /// Settings that reach the stand-in.
+        func settings() throws -> Settings {
+            try services.settings([
+                "FUSION_DIRECTORY_API_URL": try services.require("ORCH_TEST_FD_URL", for: "the FD REST stand-in"),
+                "WEB_LOGIN": try services.require("ORCH_TEST_FD_LOGIN", for: "the FD REST stand-in"),
+                "WEB_PASS": try services.require("ORCH_TEST_FD_PASSWORD", for: "the FD REST stand-in"),
+            ])
+        }
+
+        func fdMode(_ mode: String) throws {
+            let directory = try services.require("ORCH_TEST_FD_CONTROL", for: "the FD REST stand-in")
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try mode.write(toFile: "\(directory)/mode", atomically: true, encoding: .utf8)
+        }
+
+        /// PATCH calls the stand-in received for this path fragment.
+        func fdPatches(containing fragment: String) throws -> Int {
+            let file = try services.require("ORCH_TEST_FD_CALLS", for: "the FD REST stand-in")
+            let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+            let encoded = fragment.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? fragment
+            return text.split(separator: "\n").filter { line in
+                line.contains("\"PATCH\"") && (line.contains(fragment) || line.contains(encoded))
+            }.count
+        }
+
+        func values(_ dn: String, _ attribute: String) async throws -> [String] {
+            try await services.ldap().read(dn, attributes: [attribute])?.strings(attribute) ?? []
+        }
+
+        func fresh() throws {
+            try services.freshFixtureAndMailbox()
+            try services.runServices("clear-fd")
+        }
+
+        func app() async throws -> Composition.App {
+            try await Composition.makeApplication(settings: try settings(), store: services.embeddedStore(), logger: Logger(label: "life-cycle"))
+        }
+
+        @Test(.timeLimit(.minutes(2)))
+        func theVerifiedExampleIsRewrittenWithItsStateRefreshedInFDAndNeverTwice() async throws {
+            try fresh()
+            defer { try? fresh() }
+            try await app().test(.router) { client in
+                let token = try #require(try await client.login("orchestrator", "orchestrator-pass")["access_token"])
+                let report = try await client.json(.patch, "/api/tasks/lifeCycle", bearer: token)
+                #expect(report.status == .ok)
+                let items = report.body["items"] as? [[String: any Sendable]] ?? []
+                let efaure = try #require(items.first { $0["subtask"] as? String == Self.efaureSubTask })
+                #expect(efaure["outcome"] as? String == "applied", "\(efaure)")
+                #expect(try await values(Self.efaure, "supannRessourceEtatDate").sorted() == ["{COMPTE}I:SupannExpire:20261031:20261130", "{MAIL}A:::"])
+                #expect(try await values(Self.efaure, "supannRessourceEtat").contains("{COMPTE}I:SupannExpire"))
+                #expect(try await !values(Self.efaure, "supannRessourceEtat").contains("{COMPTE}A:SupannActif"))
+                #expect(try await services.status(of: Self.efaureSubTask) == "2")
+                #expect(try fdPatches(containing: "uid=efaure") == 1)
+                // Active until 2099: nothing to do, the sub-task is removed as FD expects.
+                #expect(items.first { $0["subtask"] as? String == Self.jdupontSubTask }?["outcome"] as? String == "notNeeded")
+                #expect(try await services.ldap().read(Self.jdupontSubTask) == nil)
+
+                let again = try await client.json(.patch, "/api/tasks/lifeCycle", bearer: token)
+                #expect(((again.body["items"] as? [[String: any Sendable]]) ?? []).allSatisfy { $0["subtask"] as? String != Self.efaureSubTask })
+                #expect(try await values(Self.efaure, "supannRessourceEtatDate").sorted() == ["{COMPTE}I:SupannExpire:20261031:20261130", "{MAIL}A:::"])
+                #expect(try fdPatches(containing: "uid=efaure") == 1)
+            }
+        }
+
+        @Test(.timeLimit(.minutes(2)))
+        func fdFailingThenRecoveringRetriesTheRefreshAloneNeverTheRewrite() async throws {
+            try fresh()
+            defer { try? fresh() }
+            try await app().test(.router) { client in
+                let token = try #require(try await client.login("orchestrator", "orchestrator-pass")["access_token"])
+                try fdMode("fail500")
+                let first = try await client.json(.patch, "/api/tasks/lifeCycle", bearer: token)
+                let item = ((first.body["items"] as? [[String: any Sendable]]) ?? []).first { $0["subtask"] as? String == Self.efaureSubTask }
+                #expect(item?["outcome"] as? String == "deferred", "\(String(describing: item))")
+                #expect(try await values(Self.efaure, "supannRessourceEtatDate").contains("{COMPTE}I:SupannExpire:20261031:20261130"))
+                #expect(try await services.status(of: Self.efaureSubTask) == "1")
+
+                try fdMode("ok")
+                let second = try await client.json(.patch, "/api/tasks/lifeCycle", bearer: token)
+                let retried = ((second.body["items"] as? [[String: any Sendable]]) ?? []).first { $0["subtask"] as? String == Self.efaureSubTask }
+                #expect(retried?["outcome"] as? String == "applied", "\(String(describing: retried))")
+                #expect(try await values(Self.efaure, "supannRessourceEtatDate").sorted() == ["{COMPTE}I:SupannExpire:20261031:20261130", "{MAIL}A:::"])
+                #expect(try await services.status(of: Self.efaureSubTask) == "2")
+                #expect(try fdPatches(containing: "uid=efaure") == 2)
+            }
+        }
+
+        @Test(.timeLimit(.minutes(2)))
+        func badDataFailsItsSubTaskAloneAndTheRunGoesOn() async throws {
+            try fresh()
+            defer { try? fresh() }
+            let ldap = try services.ldap()
+            func subTask(_ name: String, master: String, user: String) async throws -> String {
+                let dn = "cn=\(name),ou=tasks,dc=example,dc=org"
+                try await ldap.add(dn, attributes: [
+                    ("objectClass", ["fdTasksGranular"]), ("cn", [name]), ("fdTasksGranularMaster", [master]),
+                    ("fdTasksGranularType", ["Life Cycle"]), ("fdTasksGranularSchedule", ["20261102100000"]),
+                    ("fdTasksGranularStatus", ["1"]), ("fdTasksGranularDN", [user]),
+                ])
+                return dn
+            }
+            let expiry = "cn=account-expiry,ou=tasks,dc=example,dc=org"
+            let noEnd = try await subTask("lc-no-end", master: expiry, user: "uid=snoel,ou=people,dc=example,dc=org")
+            let ghost = try await subTask("lc-ghost", master: expiry, user: "uid=ghost,ou=people,dc=example,dc=org")
+            try await app().test(.router) { client in
+                let token = try #require(try await client.login("orchestrator", "orchestrator-pass")["access_token"])
+                let report = try await client.json(.patch, "/api/tasks/lifeCycle", bearer: token)
+                #expect(report.status == .ok)
+                let noEndStatus = try #require(try await services.status(of: noEnd))
+                #expect(noEndStatus.contains("no end date"), "\(noEndStatus)")
+                let ghostStatus = try #require(try await services.status(of: ghost))
+                #expect(ghostStatus.contains("not found"), "\(ghostStatus)")
+                // The others completed.
+                #expect(try await services.status(of: Self.efaureSubTask) == "2")
+            }
+        }
+
+        /// Activation makes FD (the stand-in) create the sub-tasks; the next mail run sends them.
+        @Test(.timeLimit(.minutes(2)))
+        func activationCreatesSubTasksThatTheNextMailRunSends() async throws {
+            try fresh()
+            defer { try? fresh() }
+            let ldap = try services.ldap()
+            try await ldap.add("cn=cyclic-news,ou=tasks,dc=example,dc=org", attributes: [
+                ("objectClass", ["fdTasks", "fdTasksMail"]), ("cn", ["cyclic-news"]), ("fdTasksStatus", ["1"]),
+                ("fdTasksCreationDate", ["2026-11-02 09:14:37am"]), ("fdTasksScheduleDate", ["20261102100000"]),
+                ("fdTasksRepeatable", ["TRUE"]), ("fdTasksRepeatableSchedule", ["Daily"]), ("fdTasksUpdatable", ["FALSE"]),
+                ("fdTasksLastExec", ["2026-11-20 10:00:00"]), ("fdTasksMailObject", ["plain"]),
+                ("fdTasksEmailSender", ["news@example.org"]), ("fdTasksEmailsFromDN", ["cyclic-reader@example.org"]), ("fdTasksMailType", ["mail"]),
+            ])
+            try await ldap.modify("cn=config,ou=fusiondirectory,dc=example,dc=org", [.replace("fdTasksConfMaxEmails", ["0"])])
+            try await app().test(.router) { client in
+                let token = try #require(try await client.login("orchestrator", "orchestrator-pass")["access_token"])
+                let activation = try await client.json(.patch, "/api/tasks/activateCyclicTasks", bearer: token)
+                #expect(activation.status == .ok)
+                let ours = ((activation.body["items"] as? [[String: any Sendable]]) ?? []).first { ($0["subtask"] as? String ?? "").hasPrefix("cn=cyclic-news,") }
+                #expect(ours?["outcome"] as? String == "applied", "\(String(describing: ours))")
+                #expect(try fdPatches(containing: "cyclic-news") == 1)
+                // A second run in the same period activates nothing again.
+                let again = try await client.json(.patch, "/api/tasks/activateCyclicTasks", bearer: token)
+                let second = ((again.body["items"] as? [[String: any Sendable]]) ?? []).first { ($0["subtask"] as? String ?? "").hasPrefix("cn=cyclic-news,") }
+                #expect(second?["outcome"] as? String != "applied")
+                #expect(try fdPatches(containing: "cyclic-news") == 1)
+
+                _ = try await client.json(.patch, "/api/tasks/mail", bearer: token)
+                #expect(try services.receivedCounts("cyclic-reader")["cyclic-reader@example.org"] == 1)
+            }
+        }
+    }
+}
