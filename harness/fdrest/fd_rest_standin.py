@@ -22,7 +22,7 @@ Control directory (--control-dir), files re-read on every request:
            JSON error) | fail401 (every call, login included, answers 401) | hang (the request is
            read, then never answered; the connection stays open until the client gives up) |
            unexpected200 (every PATCH with a valid session answers 200 with a JSON object, not
-           the DN, and changes nothing)
+           the DN, and changes nothing) | delay:<ms> (as ok, each answer that many ms late)
   revoke   sessions issued while this file had another content are invalid (401), as when FD's
            PHP session expires; write anything new to it to end every open session
 
@@ -422,6 +422,8 @@ class State:
 
     def mode(self) -> str:
         value = self.control("mode").lower()
+        if value.startswith("delay:") and value[6:].isdigit():
+            return value
         return value if value in ("ok", "fail500", "fail401", "hang", "unexpected200") else "ok"
 
     def login(self) -> str:
@@ -488,6 +490,10 @@ class Handler(BaseHTTPRequestHandler):
                 pass
             self.close_connection = True
             return
+        if mode.startswith("delay:"):
+            # A slow FD: answer like `ok`, that many milliseconds late.
+            STOP.wait(int(mode[6:]) / 1000)
+            mode = "ok"
         try:
             status, answer = self.dispatch(route, mode, body, parsed, token)
         except HTTPError as e:

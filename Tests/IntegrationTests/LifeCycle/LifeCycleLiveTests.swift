@@ -8,6 +8,9 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension LiveServices {
     /// Life Cycle and activateCyclicTasks against the real slapd and the FD REST stand-in.
@@ -165,6 +168,85 @@ extension LiveServices {
                 _ = try await client.json(.patch, "/api/tasks/mail", bearer: token)
                 #expect(try services.receivedCounts("cyclic-reader")["cyclic-reader@example.org"] == 1)
             }
+        }
+    }
+}
+
+extension LiveServices.LifeCycleLiveTests {
+    /// SIGKILL in the middle of a 200-user Life Cycle run, then a restart: every user is moved
+    /// exactly once and every sub-task ends `2`.
+    @Test(.timeLimit(.minutes(3)))
+    func aServiceKilledMidRunRewritesNoValueTwice() async throws {
+        try fresh()
+        defer {
+            try? fdMode("ok")
+            try? fresh()
+        }
+        let ldap = try services.ldap()
+        let master = "cn=account-expiry,ou=tasks,dc=example,dc=org"
+        let users = (0..<200).map { "uid=lc-\($0),ou=people,dc=example,dc=org" }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    for index in stride(from: worker, to: users.count, by: 4) {
+                        try await ldap.add(users[index], attributes: [
+                            ("objectClass", ["inetOrgPerson", "supannPerson"]), ("uid", ["lc-\(index)"]), ("cn", ["LC \(index)"]), ("sn", ["LC"]),
+                            ("supannRessourceEtat", ["{COMPTE}A:SupannActif"]),
+                            ("supannRessourceEtatDate", ["{COMPTE}A:SupannActif:20250901:20261031"]),
+                        ])
+                        try await ldap.add("cn=lc-kill-\(index),ou=tasks,dc=example,dc=org", attributes: [
+                            ("objectClass", ["fdTasksGranular"]), ("cn", ["lc-kill-\(index)"]), ("fdTasksGranularMaster", [master]),
+                            ("fdTasksGranularType", ["Life Cycle"]), ("fdTasksGranularSchedule", ["20261102100000"]),
+                            ("fdTasksGranularStatus", ["1"]), ("fdTasksGranularDN", [users[index]]),
+                        ])
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        func moved() async throws -> Int {
+            try await ldap.search(base: "ou=people,dc=example,dc=org", scope: .oneLevel,
+                                  filter: .equal("supannRessourceEtatDate", "{COMPTE}I:SupannExpire:20261031:20261130"),
+                                  attributes: ["uid"]).filter { $0.dn.hasPrefix("uid=lc-") }.count
+        }
+        try fdMode("delay:20")
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("lc-kill-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("lc-kill-\(UUID()).log").path
+        var environment = try services.settingsValues([
+            "MAIL_LEASE_SECONDS": "2", "LOG_LEVEL": "warning",
+            "FUSION_DIRECTORY_API_URL": try services.require("ORCH_TEST_FD_URL", for: "the FD REST stand-in"),
+            "WEB_LOGIN": try services.require("ORCH_TEST_FD_LOGIN", for: "the FD REST stand-in"),
+            "WEB_PASS": try services.require("ORCH_TEST_FD_PASSWORD", for: "the FD REST stand-in"),
+        ])
+        environment["ORCHESTRATOR_STATE_DIR"] = state
+        let port = ServiceProcess.freePort()
+        let first = try await ServiceProcess.start(environment: environment, port: port, log: log)
+        let token = try await first.token()
+        let run = Task { try? await first.request(.PATCH, "/api/tasks/lifeCycle", bearer: token, timeout: .seconds(60)) }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while try await moved() < 50, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        first.kill(SIGKILL)
+        _ = await run.value
+        let atKill = try await moved()
+        #expect(atKill >= 50 && atKill < 200, "moved at the kill: \(atKill)")
+
+        try fdMode("ok")
+        let second = try await ServiceProcess.start(environment: environment, port: port, log: log)
+        defer { second.kill(SIGTERM) }
+        try await Task.sleep(for: .seconds(3))  // the dead run's leases expire
+        let secondToken = try await second.token()
+        for _ in 0..<3 {
+            let reply = try await second.request(.PATCH, "/api/tasks/lifeCycle", bearer: secondToken, timeout: .seconds(60))
+            #expect(reply.status == 200)
+            if ((reply.body["summary"] as? [String: Int])?["deferred"] ?? 0) == 0 { break }
+        }
+        for user in users {
+            #expect(try await values(user, "supannRessourceEtatDate") == ["{COMPTE}I:SupannExpire:20261031:20261130"], "\(user)")
+            #expect(try await values(user, "supannRessourceEtat") == ["{COMPTE}I:SupannExpire"], "\(user)")
+        }
+        for index in users.indices {
+            #expect(try await services.status(of: "cn=lc-kill-\(index),ou=tasks,dc=example,dc=org") == "2", "lc-kill-\(index)")
         }
     }
 }
