@@ -107,7 +107,10 @@ enum Composition {
             templates: try LDAPMailTemplates(client: ldap, base: settings.ldap.base),
             transport: CurlMailTransport(settings: smtpSettings(settings)), stamp: updates, crypto: crypto, clock: clock
         ))
-        let lifeCycle = LifeCycleRun(.init(directory: directory, accounts: LDAPSupannAccounts(client: ldap), fusionDirectory: fusionDirectory))
+        let lifeCycle = LifeCycleRun(.init(
+            directory: directory, accounts: LDAPSupannAccounts(client: ldap), fusionDirectory: fusionDirectory,
+            refreshAttempts: settings.lifeCycleRefreshAttempts
+        ))
         let activation = ActivateCyclicTasks(.init(
             directory: directory, journal: store.work, history: store.history, fusionDirectory: fusionDirectory, clock: clock, ids: crypto,
             lease: TimeInterval(settings.mailLease)

@@ -155,6 +155,7 @@ import Testing
         await h.accounts.add(Self.user, dates: ["{COMPTE}A:SupannActif:20250901:20261031"], states: [])
         let report = try await h.run(.dryRun(asOf: nil))
         #expect(report.items.first?.outcome == .wouldApply)
+        #expect(report.items.first?.detail == "{COMPTE}A:SupannActif:20250901:20261031 → {COMPTE}I:SupannExpire:20261031:20261130")
         #expect(await h.accounts.changes.isEmpty)
         #expect(await h.fd.refreshed.isEmpty)
     }

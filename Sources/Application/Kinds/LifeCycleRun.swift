@@ -89,6 +89,25 @@ public struct LifeCycleRun: KindRun {
         return await refresh(user, item: item, progress: progress)
     }
 
+    public func preview(_ item: WorkItem, in plan: Plan) async -> (RunReport.Outcome, String?) {
+        guard let master = item.subTask.master, let dn = try? DistinguishedName(parsing: master),
+              case .lifeCycle(let settings)? = plan.mainTasks[dn]?.settings, let rule = settings.rule else {
+            return (.wouldFail, "the main task has no usable pre and post states")
+        }
+        let user = item.key.target
+        do {
+            guard let account = try await deps.accounts.account(at: user) else { return (.wouldFail, "user \(user) not found") }
+            guard account.isSupannPerson else { return (.wouldFail, "user \(user) is not a supannPerson") }
+            switch rule.decide(values: account.stateDates, now: plan.asOf, in: plan.zone) {
+            case .noChangeNeeded: return (.notNeeded, "nothing to change: the sub-task would be removed")
+            case .cannotApply(let reason): return (.wouldFail, reason)
+            case .rewrite(let values, let changed): return (.wouldApply, "\(account.stateDates[changed]) → \(values[changed].ldapValue)")
+            }
+        } catch {
+            return (.wouldFail, ServiceError.from(error, doing: "reading the user").message)
+        }
+    }
+
     private enum Step {
         case done(Progress)
         case stop(WorkOutcome)

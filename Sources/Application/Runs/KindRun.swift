@@ -14,6 +14,15 @@ public protocol KindRun: Sendable {
     func targets(of subTask: SubTask, in plan: Plan) -> Result<[String], WorkRefusal>
     /// Applies one target: the kind's single effect. Never called in a dry-run.
     func apply(_ item: WorkItem, in plan: Plan) async -> WorkOutcome
+    /// A dry-run's forecast for one target, reading but never writing (the value a rewrite would
+    /// write, say). The default: `wouldApply` with no detail.
+    func preview(_ item: WorkItem, in plan: Plan) async -> (RunReport.Outcome, String?)
     /// After the run's items, e.g. stamps fdTasksConfLastExecTime when mail went out.
     func finish(_ summary: RunReport.Summary, in plan: Plan, context: RunContext) async throws
+}
+
+extension KindRun {
+    public func preview(_ item: WorkItem, in plan: Plan) async -> (RunReport.Outcome, String?) {
+        (.wouldApply, nil)
+    }
 }

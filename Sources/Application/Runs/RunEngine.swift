@@ -165,11 +165,14 @@ private struct RunState<Kind: KindRun> {
 
         if dryRun {
             for (index, entry) in claimable.enumerated() {
+                guard let subTask = bySubTask[entry.key.subTaskDN] else { continue }
                 if let limit, index >= limit {
                     note(entry.key.subTaskDN, entry.key.target, .skipped, limitReason)
-                } else {
-                    note(entry.key.subTaskDN, entry.key.target, .wouldApply, entry.generation > 0 ? "renewed in FusionDirectory" : nil)
+                    continue
                 }
+                let item = WorkItem(key: entry.key, subTask: subTask, generation: entry.generation, attempt: entry.attempts + 1, progress: entry.progress)
+                let (outcome, detail) = await kind.preview(item, in: plan)
+                note(entry.key.subTaskDN, entry.key.target, outcome, detail ?? (entry.generation > 0 ? "renewed in FusionDirectory" : nil))
             }
             return
         }

@@ -71,6 +71,8 @@ struct Settings: Sendable {
     var runBatchSize: Int
     /// Days runs are kept in the history.
     var runRetentionDays: Int
+    /// Attempts at FD's refresh of a Life Cycle user before the sub-task fails with FD's error.
+    var lifeCycleRefreshAttempts: Int
     /// Seconds SIGTERM waits for in-flight work before the process ends anyway.
     var shutdownTimeout: Int
     /// Failed logins tolerated per (name, address), per name and per address within 60 s.
@@ -201,6 +203,7 @@ extension Settings {
         mailLease = try read.integer("MAIL_LEASE_SECONDS", default: 600, range: 1...86_400)
         runBatchSize = try read.integer("RUN_BATCH_SIZE", default: 50, range: 1...10_000)
         runRetentionDays = try read.integer("RUN_HISTORY_RETENTION_DAYS", default: 90, range: 1...36_500)
+        lifeCycleRefreshAttempts = try read.integer("LIFECYCLE_REFRESH_ATTEMPTS", default: 5, range: 1...100)
         shutdownTimeout = try read.integer("SHUTDOWN_TIMEOUT_SECONDS", default: 30, range: 1...3_600)
         loginThrottle = LoginThrottlePolicy(
             perPair: 5,

@@ -133,6 +133,9 @@ extension LiveServices {
                 #expect(noEndStatus.contains("no end date"), "\(noEndStatus)")
                 let ghostStatus = try #require(try await services.status(of: ghost))
                 #expect(ghostStatus.contains("not found"), "\(ghostStatus)")
+                // mailbox-closure moves users to {MAIL}I: tlegrand has no MAIL value at all.
+                let noPost = try #require(try await services.status(of: "cn=mailbox-closure-SubTask-1793607304_6201,ou=tasks,dc=example,dc=org"))
+                #expect(noPost.contains("no supannRessourceEtatDate value for resource {MAIL}"), "\(noPost)")
                 // The others completed.
                 #expect(try await services.status(of: Self.efaureSubTask) == "2")
             }
