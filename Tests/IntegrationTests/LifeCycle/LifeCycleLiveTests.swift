@@ -20,29 +20,22 @@ extension LiveServices {
         static let efaureSubTask = "cn=account-expiry-SubTask-1793607304_6101,ou=tasks,dc=example,dc=org"
         static let jdupontSubTask = "cn=account-expiry-SubTask-1793607304_6102,ou=tasks,dc=example,dc=org"
 
-        /// Settings that reach the stand-in.
+        /// The keys that point the service at the stand-in.
+        func fdValues() throws -> [String: String] {
+            ["FUSION_DIRECTORY_API_URL": try services.fdURL, "WEB_LOGIN": try services.fdLogin, "WEB_PASS": try services.fdPassword]
+        }
+
         func settings() throws -> Settings {
-            try services.settings([
-                "FUSION_DIRECTORY_API_URL": try services.require("ORCH_TEST_FD_URL", for: "the FD REST stand-in"),
-                "WEB_LOGIN": try services.require("ORCH_TEST_FD_LOGIN", for: "the FD REST stand-in"),
-                "WEB_PASS": try services.require("ORCH_TEST_FD_PASSWORD", for: "the FD REST stand-in"),
-            ])
+            try services.settings(try fdValues())
         }
 
         func fdMode(_ mode: String) throws {
-            let directory = try services.require("ORCH_TEST_FD_CONTROL", for: "the FD REST stand-in")
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try mode.write(toFile: "\(directory)/mode", atomically: true, encoding: .utf8)
+            try services.setFDMode(mode)
         }
 
-        /// PATCH calls the stand-in received for this path fragment.
+        /// PATCH calls the stand-in received on objects whose DN contains `fragment`.
         func fdPatches(containing fragment: String) throws -> Int {
-            let file = try services.require("ORCH_TEST_FD_CALLS", for: "the FD REST stand-in")
-            let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
-            let encoded = fragment.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? fragment
-            return text.split(separator: "\n").filter { line in
-                line.contains("\"PATCH\"") && (line.contains(fragment) || line.contains(encoded))
-            }.count
+            try services.fdCalls().filter { $0.method == "PATCH" && ($0.dn ?? "").contains(fragment) }.count
         }
 
         func values(_ dn: String, _ attribute: String) async throws -> [String] {
@@ -51,7 +44,7 @@ extension LiveServices {
 
         func fresh() throws {
             try services.freshFixtureAndMailbox()
-            try services.runServices("clear-fd")
+            try services.clearFD()
         }
 
         func app() async throws -> Composition.App {
@@ -216,12 +209,7 @@ extension LiveServices.LifeCycleLiveTests {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("lc-kill-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: state) }
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("lc-kill-\(UUID()).log").path
-        var environment = try services.settingsValues([
-            "MAIL_LEASE_SECONDS": "2", "LOG_LEVEL": "warning",
-            "FUSION_DIRECTORY_API_URL": try services.require("ORCH_TEST_FD_URL", for: "the FD REST stand-in"),
-            "WEB_LOGIN": try services.require("ORCH_TEST_FD_LOGIN", for: "the FD REST stand-in"),
-            "WEB_PASS": try services.require("ORCH_TEST_FD_PASSWORD", for: "the FD REST stand-in"),
-        ])
+        var environment = try services.settingsValues(try fdValues().merging(["MAIL_LEASE_SECONDS": "2", "LOG_LEVEL": "warning"]) { $1 })
         environment["ORCHESTRATOR_STATE_DIR"] = state
         let port = ServiceProcess.freePort()
         let first = try await ServiceProcess.start(environment: environment, port: port, log: log)
