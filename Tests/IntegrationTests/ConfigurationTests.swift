@@ -133,7 +133,9 @@ struct ConfigurationTests {
         #expect(FileManager.default.isExecutableFile(atPath: executable.path), "build the executable first: \(executable.path)")
         let process = Process()
         process.executableURL = executable
-        process.arguments = ["serve"]
+        // An explicit (empty) file: the host's /etc/fusiondirectory-orchestrator/orchestrator.conf,
+        // where a PHP orchestrator may live, must not decide what this test sees.
+        process.arguments = ["serve", "--config", "/dev/null"]
         process.environment = values([key: value]).merging(["PATH": "/usr/bin:/bin"]) { $1 }
         let stderr = Pipe()
         process.standardError = stderr

@@ -98,7 +98,9 @@ extension Settings {
         var values = environment
         let path = configFile ?? (FileManager.default.fileExists(atPath: defaultConfigFile) ? defaultConfigFile : nil)
         if let path {
-            guard let data = FileManager.default.contents(atPath: path) else {
+            // A FileHandle, not FileManager.contents: that answers nil for /dev/null, the way to
+            // say "no file" explicitly (`--config /dev/null`).
+            guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.readToEnd() ?? Data() else {
                 throw ConfigurationError(key: "--config", reason: "cannot read \(path)")
             }
             do {
