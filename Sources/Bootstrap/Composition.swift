@@ -103,9 +103,15 @@ enum Composition {
             directory: directory, statuses: updates, remover: updates, journal: store.work, history: store.history, clock: clock, ids: crypto,
             shutdown: shutdown, lease: TimeInterval(settings.mailLease), batchSize: settings.runBatchSize
         ))
-        let mail = MailRun(.init(
-            templates: try LDAPMailTemplates(client: ldap, base: settings.ldap.base),
-            transport: CurlMailTransport(settings: smtpSettings(settings)), stamp: updates, crypto: crypto, clock: clock
+        let templates = try LDAPMailTemplates(client: ldap, base: settings.ldap.base)
+        let transport = CurlMailTransport(settings: smtpSettings(settings))
+        let mail = MailRun(.init(templates: templates, transport: transport, stamp: updates, crypto: crypto, clock: clock))
+        let delivery = MailDelivery(transport: transport, stamp: updates, crypto: crypto, clock: clock)
+        let notifications = NotificationsRun(.init(directory: directory, templates: templates, events: LDAPAuditEvents(client: ldap), delivery: delivery))
+        let reminder = ReminderRun(.init(
+            directory: directory, templates: templates, accounts: LDAPUserAccounts(client: ldap),
+            tokens: try LDAPProlongationTokens(client: ldap, base: settings.ldap.base), signer: CryptoReminderTokenSigner(key: settings.reminderTokenKey),
+            delivery: delivery, fusionDirectoryURL: settings.prolongationBaseURL
         ))
         let lifeCycle = LifeCycleRun(.init(
             directory: directory, accounts: LDAPSupannAccounts(client: ldap), fusionDirectory: fusionDirectory,
@@ -119,7 +125,7 @@ enum Composition {
             auth: await authDependencies(settings: settings, ldap: ldap, store: store, clock: clock, logger: logger),
             readiness: CheckReadiness(probes: [LDAPDirectoryHealth(client: ldap, baseDN: settings.ldap.base), store.probe]),
             tasks: ListTasks(directory: directory, settings: DirectorySettings(directory: directory, clock: clock, ttl: TimeInterval(settings.configTTL)), clock: clock),
-            runs: RunTasks(engine: engine, kinds: [mail, lifeCycle], activation: activation),
+            runs: RunTasks(engine: engine, kinds: [mail, lifeCycle, notifications, reminder], activation: activation),
             records: RunRecords(history: store.history, clock: clock, retention: TimeInterval(settings.runRetentionDays) * 86_400),
             clock: clock
         )

@@ -26,26 +26,22 @@ public struct MailRun: KindRun {
     }
 
     private let deps: Dependencies
+    private let delivery: MailDelivery
     public let kind = TaskKind.mail
     /// A message cannot be taken back: a crash mid-send is reported, never resent on its own.
     public let replay = ReplayPolicy.reportUnknown
 
     public init(_ dependencies: Dependencies) {
         deps = dependencies
+        delivery = MailDelivery(transport: dependencies.transport, stamp: dependencies.stamp, crypto: dependencies.crypto, clock: dependencies.clock)
     }
 
     public func plan(_ context: RunContext, due: [SubTask]) async throws -> RunPlan<Plan> {
-        let tasks = context.configuration.tasks
         var templates: [String: MailTemplate] = [:]
         for name in Set(due.compactMap(\.refs.first)) where !name.isEmpty {
             templates[name] = try await deps.templates.template(named: name, configuration: context.configuration)
         }
-        let plan = Plan(configuration: context.configuration, templates: templates)
-        let skip = tasks.intervalBlocks(now: context.asOf).map { until in
-            "anti-spam interval: the last mail was sent less than \(tasks.intervalMinutes) minutes ago; next run allowed after \(ISO8601DateFormatter().string(from: until))"
-        }
-        // Messages actually sent count against the budget (PHP counted sub-tasks, bug §10 #20).
-        return RunPlan(plan, limit: tasks.mailBudget().remaining, limitReason: "anti-spam limit of \(tasks.maxEmails) messages per run", skipReason: skip)
+        return delivery.plan(Plan(configuration: context.configuration, templates: templates), context: context)
     }
 
     public func targets(of subTask: SubTask, in plan: Plan) -> Result<[String], WorkRefusal> {
@@ -70,21 +66,12 @@ public struct MailRun: KindRun {
             from: sender, recipient: item.key.target, bcc: item.subTask.bcc, subject: template.subject, body: template.text,
             readReceiptTo: template.readReceipt ? sender : nil,
             attachments: template.attachments.map { .init(fileName: $0.fileName, contentType: $0.contentType, content: $0.content) },
-            messageID: "\(deps.crypto.storageHash(of: identity).prefix(40))@fusiondirectory-orchestrator",
-            date: deps.clock.now()
+            messageID: delivery.messageID(for: identity), date: deps.clock.now()
         )
-        do {
-            try await deps.transport.send(mail)
-            return .applied
-        } catch {
-            if error.mayHaveBeenDelivered { return .unknown(error.summary) }
-            return error.isTransient ? .deferred(error.summary) : .failed(error.summary)
-        }
+        return await delivery.send(mail)
     }
 
     public func finish(_ summary: RunReport.Summary, in plan: Plan, context: RunContext) async throws {
-        if summary.applied > 0 {
-            try await deps.stamp.recordMailSent(at: deps.clock.now(), configuration: plan.configuration)
-        }
+        try await delivery.finish(summary, configuration: plan.configuration)
     }
 }

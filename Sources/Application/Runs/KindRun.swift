@@ -14,6 +14,15 @@ public protocol KindRun: Sendable {
     func targets(of subTask: SubTask, in plan: Plan) -> Result<[String], WorkRefusal>
     /// Applies one target: the kind's single effect. Never called in a dry-run.
     func apply(_ item: WorkItem, in plan: Plan) async -> WorkOutcome
+    /// Items that one effect covers share a key (one digest message to one recipient for several
+    /// sub-tasks): the engine claims them together and calls `apply(together:)` once for them.
+    /// Nil, the default, applies each item alone.
+    func unit(of key: WorkKey, subTask: SubTask, in plan: Plan) -> String?
+    /// Applies the items of one unit with one effect; its outcome is recorded for each of them.
+    /// The default applies a lone item with `apply(_:in:)`.
+    func apply(together items: [WorkItem], in plan: Plan) async -> WorkOutcome
+    /// A dry-run's forecast for a unit; the default previews its first item.
+    func preview(together items: [WorkItem], in plan: Plan) async -> (RunReport.Outcome, String?)
     /// A dry-run's forecast for one target, reading but never writing (the value a rewrite would
     /// write, say). The default: `wouldApply` with no detail.
     func preview(_ item: WorkItem, in plan: Plan) async -> (RunReport.Outcome, String?)
@@ -24,5 +33,17 @@ public protocol KindRun: Sendable {
 extension KindRun {
     public func preview(_ item: WorkItem, in plan: Plan) async -> (RunReport.Outcome, String?) {
         (.wouldApply, nil)
+    }
+
+    public func unit(of key: WorkKey, subTask: SubTask, in plan: Plan) -> String? { nil }
+
+    public func apply(together items: [WorkItem], in plan: Plan) async -> WorkOutcome {
+        guard let first = items.first else { return .notNeeded("nothing to apply") }
+        return await apply(first, in: plan)
+    }
+
+    public func preview(together items: [WorkItem], in plan: Plan) async -> (RunReport.Outcome, String?) {
+        guard let first = items.first else { return (.notNeeded, nil) }
+        return await preview(first, in: plan)
     }
 }

@@ -148,6 +148,9 @@ private struct RunState<Kind: KindRun> {
         var runnable: [SubTask] = []
         for subTask in due {
             switch kind.targets(of: subTask, in: plan) {
+            case .failure(let refusal) where refusal.notNeeded:
+                if !dryRun { try await remove(subTask.dn, settling: []) }
+                note(subTask.dn, nil, .notNeeded, refusal.reason)
             case .failure(let refusal):
                 if dryRun {
                     note(subTask.dn, nil, .wouldFail, refusal.summary)
@@ -162,22 +165,26 @@ private struct RunState<Kind: KindRun> {
         }
         let claimable = try await sortEarlierWork(runnable, targets: targets)
         let bySubTask = Dictionary(runnable.map { ($0.dn, $0) }) { first, _ in first }
+        let units = units(of: claimable, subTasks: bySubTask, plan: plan)
 
         if dryRun {
-            for (index, entry) in claimable.enumerated() {
-                guard let subTask = bySubTask[entry.key.subTaskDN] else { continue }
+            for (index, unit) in units.enumerated() {
                 if let limit, index >= limit {
-                    note(entry.key.subTaskDN, entry.key.target, .skipped, limitReason)
+                    for entry in unit { note(entry.key.subTaskDN, entry.key.target, .skipped, limitReason) }
                     continue
                 }
-                let item = WorkItem(key: entry.key, subTask: subTask, generation: entry.generation, attempt: entry.attempts + 1, progress: entry.progress)
-                let (outcome, detail) = await kind.preview(item, in: plan)
-                note(entry.key.subTaskDN, entry.key.target, outcome, detail ?? (entry.generation > 0 ? "renewed in FusionDirectory" : nil))
+                let items = unit.compactMap { entry in
+                    bySubTask[entry.key.subTaskDN].map { WorkItem(key: entry.key, subTask: $0, generation: entry.generation, attempt: entry.attempts + 1, progress: entry.progress) }
+                }
+                let (outcome, detail) = items.count == 1 ? await kind.preview(items[0], in: plan) : await kind.preview(together: items, in: plan)
+                for entry in unit {
+                    note(entry.key.subTaskDN, entry.key.target, outcome, detail ?? (entry.generation > 0 ? "renewed in FusionDirectory" : nil))
+                }
             }
             return
         }
 
-        try await applyInBatches(claimable, subTasks: bySubTask, plan: plan, limit: limit, limitReason: limitReason)
+        try await applyInBatches(units, subTasks: bySubTask, plan: plan, limit: limit, limitReason: limitReason)
         try await completeSubTasks(runnable, targets: targets)
         try await kind.finish(summary, in: plan, context: context)
     }
@@ -251,11 +258,32 @@ private struct RunState<Kind: KindRun> {
         return claimable
     }
 
+    /// The claimable items grouped by what one effect covers (`KindRun.unit`), in order of first
+    /// appearance; each item alone when the kind does not group.
+    func units(of claimable: [Claimable], subTasks: [String: SubTask], plan: Kind.Plan) -> [[Claimable]] {
+        var units: [[Claimable]] = []
+        var index: [String: Int] = [:]
+        for entry in claimable {
+            guard let subTask = subTasks[entry.key.subTaskDN], let name = kind.unit(of: entry.key, subTask: subTask, in: plan) else {
+                units.append([entry])
+                continue
+            }
+            if let at = index[name] {
+                units[at].append(entry)
+            } else {
+                index[name] = units.count
+                units.append([entry])
+            }
+        }
+        return units
+    }
+
     /// Claims a batch, applies it, claims the next; a heartbeat renews the leases meanwhile.
+    /// A batch holds whole units; the limit counts units (messages), not items.
     mutating func applyInBatches(
-        _ claimable: [Claimable], subTasks: [String: SubTask], plan: Kind.Plan, limit: Int?, limitReason: String
+        _ units: [[Claimable]], subTasks: [String: SubTask], plan: Kind.Plan, limit: Int?, limitReason: String
     ) async throws {
-        guard !claimable.isEmpty else { return }
+        guard !units.isEmpty else { return }
         let deps = deps
         let runID = runID
         let heartbeat = Task {
@@ -270,58 +298,68 @@ private struct RunState<Kind: KindRun> {
 
         var applied = 0
         var index = 0
-        while index < claimable.count {
+        while index < units.count {
             if let limit, applied >= limit { break }
             if stopping {
-                for entry in claimable[index...] { note(entry.key.subTaskDN, entry.key.target, .skipped, "the service is shutting down") }
+                for entry in units[index...].joined() { note(entry.key.subTaskDN, entry.key.target, .skipped, "the service is shutting down") }
                 return
             }
-            let room = limit.map { $0 - applied } ?? deps.batchSize
-            let batch = Array(claimable[index..<min(index + min(deps.batchSize, room), claimable.count)])
-            index += batch.count
+            let room = limit.map { $0 - applied } ?? Int.max
+            var batch: [[Claimable]] = []
+            var size = 0
+            while index < units.count, batch.count < room, batch.isEmpty || size + units[index].count <= deps.batchSize {
+                batch.append(units[index])
+                size += units[index].count
+                index += 1
+            }
             let now = deps.clock.now()
+            let keys = batch.flatMap { $0.map(\.key) }
             let claimed = Set(try await deps.journal.claim(
-                batch.map(\.key), owner: runID, leaseUntil: now.addingTimeInterval(deps.lease), limit: batch.count,
+                keys, owner: runID, leaseUntil: now.addingTimeInterval(deps.lease), limit: keys.count,
                 reclaimApplying: kind.replay == .retry, now: now
             ))
-            for entry in batch {
-                guard claimed.contains(entry.key) else {
-                    note(entry.key.subTaskDN, entry.key.target, .skipped, "held by another run")
-                    continue
+            for unit in batch {
+                var items: [WorkItem] = []
+                for entry in unit {
+                    guard claimed.contains(entry.key) else {
+                        note(entry.key.subTaskDN, entry.key.target, .skipped, "held by another run")
+                        continue
+                    }
+                    if stopping {
+                        try await deps.journal.record(entry.key, .deferred("the service shut down before applying it"), owner: runID, now: deps.clock.now())
+                        note(entry.key.subTaskDN, entry.key.target, .skipped, "the service is shutting down")
+                        continue
+                    }
+                    guard let subTask = subTasks[entry.key.subTaskDN], try await deps.journal.begin(entry.key, owner: runID, now: deps.clock.now()) else {
+                        note(entry.key.subTaskDN, entry.key.target, .skipped, "the lease ran out before applying; a later run will")
+                        continue
+                    }
+                    let journal = deps.journal
+                    let clock = deps.clock
+                    let key = entry.key
+                    items.append(WorkItem(
+                        key: key, subTask: subTask, generation: entry.generation, attempt: entry.attempts + 1, progress: entry.progress,
+                        checkpoint: { progress in try await journal.saveProgress(key, progress, owner: runID, now: clock.now()) }
+                    ))
                 }
-                if stopping {
-                    try await deps.journal.record(entry.key, .deferred("the service shut down before applying it"), owner: runID, now: deps.clock.now())
-                    note(entry.key.subTaskDN, entry.key.target, .skipped, "the service is shutting down")
-                    continue
-                }
-                guard let subTask = subTasks[entry.key.subTaskDN], try await deps.journal.begin(entry.key, owner: runID, now: deps.clock.now()) else {
-                    note(entry.key.subTaskDN, entry.key.target, .skipped, "the lease ran out before applying; a later run will")
-                    continue
-                }
-                let journal = deps.journal
-                let clock = deps.clock
-                let key = entry.key
-                let item = WorkItem(
-                    key: key, subTask: subTask, generation: entry.generation, attempt: entry.attempts + 1, progress: entry.progress,
-                    checkpoint: { progress in try await journal.saveProgress(key, progress, owner: runID, now: clock.now()) }
-                )
-                let outcome = await kind.apply(item, in: plan)
-                try await deps.journal.record(entry.key, outcome, owner: runID, now: deps.clock.now())
-                switch outcome {
-                case .applied:
-                    applied += 1
-                    note(entry.key.subTaskDN, entry.key.target, .applied, nil)
-                case .appliedNoting(let remark):
-                    applied += 1
-                    note(entry.key.subTaskDN, entry.key.target, .applied, remark)
-                case .notNeeded(let why): note(entry.key.subTaskDN, entry.key.target, .notNeeded, why)
-                case .deferred(let why): note(entry.key.subTaskDN, entry.key.target, .deferred, why)
-                case .failed(let why): note(entry.key.subTaskDN, entry.key.target, .failed, why)
-                case .unknown(let why): note(entry.key.subTaskDN, entry.key.target, .unknown, why)
+                guard !items.isEmpty else { continue }
+                let outcome = unit.count == 1 ? await kind.apply(items[0], in: plan) : await kind.apply(together: items, in: plan)
+                if case .applied = outcome { applied += 1 } else if case .appliedNoting = outcome { applied += 1 }
+                for item in items {
+                    try await deps.journal.record(item.key, outcome, owner: runID, now: deps.clock.now())
+                    let (reported, detail): (RunReport.Outcome, String?) = switch outcome {
+                    case .applied: (.applied, nil)
+                    case .appliedNoting(let remark): (.applied, remark)
+                    case .notNeeded(let why): (.notNeeded, why)
+                    case .deferred(let why): (.deferred, why)
+                    case .failed(let why): (.failed, why)
+                    case .unknown(let why): (.unknown, why)
+                    }
+                    note(item.key.subTaskDN, item.key.target, reported, detail)
                 }
             }
         }
-        for entry in claimable[index...] { note(entry.key.subTaskDN, entry.key.target, .skipped, limitReason) }
+        for entry in units[index...].joined() { note(entry.key.subTaskDN, entry.key.target, .skipped, limitReason) }
     }
 
     var stopping: Bool { Task.isCancelled || deps.shutdown.isShuttingDown }
@@ -370,7 +408,7 @@ private struct RunState<Kind: KindRun> {
     /// Nothing was needed for any item: the sub-task goes, as FD expects; then the journal.
     func remove(_ dn: String, settling keys: [WorkKey]) async throws {
         try await deps.remover.removeSubTask(dn)
-        try await deps.journal.settle(keys, now: deps.clock.now())
+        if !keys.isEmpty { try await deps.journal.settle(keys, now: deps.clock.now()) }
     }
 
     mutating func note(_ dn: String, _ target: String?, _ outcome: RunReport.Outcome, _ detail: String?) {

@@ -26,15 +26,30 @@ public enum ReplayPolicy: Sendable, Equatable {
     case reportUnknown
 }
 
-/// Why one sub-task cannot run at all (no recipient, no template): it fails alone.
+/// Why one sub-task cannot run at all (no recipient, no template): it fails alone. Or, with
+/// `notNeeded`, why it needs nothing (no audited change matches): it is removed, as FD expects.
 public struct WorkRefusal: Error, Sendable, Equatable {
     public let reason: String
     /// The short text reported; `reason` goes to the sub-task's status.
     public let summary: String
+    /// Nothing is wrong: the sub-task has nothing to do and is removed.
+    public let notNeeded: Bool
 
     public init(_ reason: String, summary: String? = nil) {
         self.reason = reason
         self.summary = summary ?? reason
+        notNeeded = false
+    }
+
+    private init(notNeeded reason: String) {
+        self.reason = reason
+        summary = reason
+        notNeeded = true
+    }
+
+    /// The sub-task needs nothing: removed, with `reason` in the report.
+    public static func notNeeded(_ reason: String) -> WorkRefusal {
+        WorkRefusal(notNeeded: reason)
     }
 }
 

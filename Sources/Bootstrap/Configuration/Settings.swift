@@ -51,6 +51,11 @@ struct Settings: Sendable {
 
     var ldap: LDAP
     var secretKey: [UInt8]
+    /// Key of FusionDirectory's reminder tokens (REMINDER_TOKEN_KEY; SECRET_KEY by default, as PHP).
+    var reminderTokenKey: String
+    /// Where prolongation links point: PROLONGATION_URL, else FUSION_DIRECTORY_API_URL (whose
+    /// `/rest.php/v1` is dropped); nil → reminders with a link fail with the reason.
+    var prolongationBaseURL: String?
     var tokenExpiry: Int
     var refreshExpiry: Int
     /// Seconds a login can be renewed by refreshing, whatever the rotations (nil = no limit).
@@ -128,6 +133,7 @@ extension Settings {
             throw ConfigurationError(key: "SECRET_KEY", reason: "must be at least 32 bytes (got \(secret.utf8.count))")
         }
         secretKey = Array(secret.utf8)
+        reminderTokenKey = read.optional("REMINDER_TOKEN_KEY") ?? secret
         // Access tokens cannot be recalled one by one: an hour at most (the codec refuses longer ones).
         tokenExpiry = try read.integer("TOKEN_EXPIRY", default: 300, range: 10...Int(JWTKitAccessTokenCodec.maximumLifetime))
         refreshExpiry = try read.integer("REFRESH_EXPIRY", default: 432_000, range: 60...31_536_000)
@@ -183,6 +189,15 @@ extension Settings {
             )
         } else {
             fusionDirectory = nil
+        }
+
+        if let link = read.optional("PROLONGATION_URL") {
+            guard let url = URL(string: link), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false else {
+                throw ConfigurationError(key: "PROLONGATION_URL", reason: "must be an http(s) URL (got \(link))")
+            }
+            prolongationBaseURL = link
+        } else {
+            prolongationBaseURL = fusionDirectory?.url.absoluteString
         }
 
         let listen = read.optional("ORCHESTRATOR_LISTEN") ?? "127.0.0.1:8080"

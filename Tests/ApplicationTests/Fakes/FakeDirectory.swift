@@ -31,8 +31,19 @@ actor FakeDirectory: TaskDirectory, SubTaskStatusWriter, SubTaskRemover, MailSen
         return dn
     }
 
-    func addTemplate(_ cn: String = "plain", subject: String = "Hello", body: String = "Body") {
-        templates[cn] = MailTemplate(cn: cn, subject: subject, body: body, signature: nil, readReceipt: false, attachments: [])
+    func addTemplate(_ cn: String = "plain", subject: String = "Hello", body: String = "Body", signature: String? = nil) {
+        templates[cn] = MailTemplate(cn: cn, subject: subject, body: body, signature: signature, readReceipt: false, attachments: [])
+    }
+
+    /// Adds a due sub-task of any kind (`type` as FD writes fdTasksGranularType); returns its DN.
+    @discardableResult
+    func addSubTask(_ name: String, type: String, master: String, _ attributes: [String: [String]]) -> String {
+        let dn = "cn=\(name),ou=tasks,dc=example,dc=org"
+        entries[dn] = attributes.merging([
+            "cn": [name], "fdTasksGranularMaster": [master], "fdTasksGranularType": [type],
+            "fdTasksGranularSchedule": ["20261102100000"], "fdTasksGranularStatus": ["1"],
+        ]) { own, _ in own }
+        return dn
     }
 
     func setStatusInFD(_ value: String, of dn: String) {

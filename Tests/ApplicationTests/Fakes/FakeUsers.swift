@@ -1,0 +1,44 @@
+import Application
+import Domain
+import Foundation
+
+/// Audit events, users and token entries in memory, for the Notifications and Reminder runs.
+actor FakeUsers: AuditEvents, UserAccounts, ProlongationTokens {
+    private var events: [String: AuditEvent] = [:]
+    private var accounts: [String: ReminderAccount] = [:]
+    private(set) var tokens: [String: StoredProlongationToken] = [:]
+    /// Every token write, in order.
+    private(set) var tokenWrites: [StoredProlongationToken] = []
+
+    func addEvent(_ dn: String, action: String, object: String, attributes: [String]) {
+        events[dn] = AuditEvent(entry: DirectoryEntry(dn: dn, stringAttributes: [
+            "fdAuditDateTime": ["20261120090512.5Z"], "fdAuditAction": [action], "fdAuditObject": [object], "fdAuditAttributes": attributes,
+        ]))
+    }
+
+    func addAccount(_ account: ReminderAccount) {
+        accounts[account.dn] = account
+    }
+
+    func setToken(_ token: StoredProlongationToken) {
+        tokens[token.uid] = token
+    }
+
+    func events(at dns: [String]) -> [String: AuditEvent] {
+        events.filter { dns.contains($0.key) }
+    }
+
+    func reminderAccount(at dn: String) -> ReminderAccount? { accounts[dn] }
+
+    func token(forUID uid: String) -> StoredProlongationToken? { tokens[uid] }
+
+    func store(_ token: StoredProlongationToken) {
+        tokens[token.uid] = token
+        tokenWrites.append(token)
+    }
+}
+
+/// A readable stand-in for the HMAC: the message itself, base64.
+struct EchoSigner: ReminderTokenSigner {
+    func signatureBase64(of message: String) -> String { Data(message.utf8).base64EncodedString() }
+}
