@@ -99,6 +99,29 @@ import Testing
         #expect(await h.directory.status(of: second) == "2")
     }
 
+    @Test func aMessageHalfHeldByAnotherRunIsNotSentHalfAndGoesOutWholeLater() async throws {
+        let h = Harness()
+        let master = await h.seed(forward: [])
+        await h.users.addAccount(h.account(Self.paul, uid: "pbernard", mail: "paul.bernard@example.org", endsInDays: 10))
+        let first = await h.call("p1", master: master, user: Self.paul, days: 30)
+        let second = await h.call("p2", master: master, user: Self.paul, days: 15)
+        let rivalKey = WorkKey(operation: .kind(.reminder), subTaskDN: second, target: "paul.bernard@example.org")
+        let now = h.base.clock.now()
+        #expect(try await h.base.journal.claim([rivalKey], owner: "rival", leaseUntil: now.addingTimeInterval(600), limit: 1, reclaimApplying: false, now: now) == [rivalKey])
+
+        let report = try await h.run()
+        #expect(await h.base.transport.accepted.isEmpty)
+        #expect(report.items.allSatisfy { $0.outcome == .skipped && $0.detail == "held by another run" })
+        // Not even claimed: the rest of a message another run holds waits whole.
+        #expect(try await h.base.journal.records(forSubTasks: [first], operation: .kind(.reminder)).isEmpty)
+
+        try await h.base.journal.record(rivalKey, .deferred("gave it back"), owner: "rival", now: now)
+        _ = try await h.run()
+        #expect(await h.base.transport.accepted.count == 1)
+        #expect(await h.directory.status(of: first) == "2")
+        #expect(await h.directory.status(of: second) == "2")
+    }
+
     @Test func aUserWithoutMailFailsAloneAndTheRunGoesOn() async throws {
         let h = Harness()
         let master = await h.seed()

@@ -111,6 +111,8 @@ private struct RunState<Kind: KindRun> {
     var items: [RunReport.Item] = []
     var summary = RunReport.Summary()
     var skippedReason: String?
+    /// Items another live run holds: a unit with one of them waits whole.
+    var heldElsewhere: [WorkKey] = []
 
     init(kind: Kind, deps: RunEngineDependencies, runID: String, asOf: Date, dryRun: Bool) {
         self.kind = kind
@@ -234,6 +236,7 @@ private struct RunState<Kind: KindRun> {
                     claimable.append(Claimable(record))
                 case .claimed, .applying:
                     if record.isHeld(byAnotherThan: runID, at: now) {
+                        heldElsewhere.append(key)
                         note(key.subTaskDN, key.target, .skipped, "held by another run")
                     } else if record.state == .applying && kind.replay == .reportUnknown {
                         note(key.subTaskDN, key.target, .unknown, "a previous run stopped while applying it; not repeated automatically")
@@ -249,6 +252,7 @@ private struct RunState<Kind: KindRun> {
                     note(key.subTaskDN, key.target, .alreadyApplied, record.isHeld(byAnotherThan: runID, at: now) ? "completed by another run" : nil)
                 case .done:
                     // Renewed but reopened by another run first: that run holds it.
+                    if !dryRun { heldElsewhere.append(key) }
                     note(key.subTaskDN, key.target, dryRun ? .alreadyApplied : .skipped, dryRun ? nil : "held by another run")
                 case .failed:
                     note(key.subTaskDN, key.target, .failed, record.detail)
@@ -260,12 +264,17 @@ private struct RunState<Kind: KindRun> {
 
     /// The claimable items grouped by what one effect covers (`KindRun.unit`), in order of first
     /// appearance; each item alone when the kind does not group.
-    func units(of claimable: [Claimable], subTasks: [String: SubTask], plan: Kind.Plan) -> [[Claimable]] {
+    mutating func units(of claimable: [Claimable], subTasks: [String: SubTask], plan: Kind.Plan) -> [[Claimable]] {
         var units: [[Claimable]] = []
         var index: [String: Int] = [:]
+        let held = Set(heldElsewhere.compactMap { key in subTasks[key.subTaskDN].flatMap { kind.unit(of: key, subTask: $0, in: plan) } })
         for entry in claimable {
             guard let subTask = subTasks[entry.key.subTaskDN], let name = kind.unit(of: entry.key, subTask: subTask, in: plan) else {
                 units.append([entry])
+                continue
+            }
+            if held.contains(name) {
+                note(entry.key.subTaskDN, entry.key.target, .skipped, "held by another run")
                 continue
             }
             if let at = index[name] {
@@ -319,6 +328,18 @@ private struct RunState<Kind: KindRun> {
                 reclaimApplying: kind.replay == .retry, now: now
             ))
             for unit in batch {
+                // A unit is one effect: applied only when this run holds all of it. A concurrent run
+                // that claimed part of it gives its part back too, so neither sends half of it; a
+                // later run takes the whole.
+                if unit.count > 1, !unit.allSatisfy({ claimed.contains($0.key) }) {
+                    for entry in unit {
+                        if claimed.contains(entry.key) {
+                            try await deps.journal.record(entry.key, .deferred("part of a message another run holds"), owner: runID, now: deps.clock.now())
+                        }
+                        note(entry.key.subTaskDN, entry.key.target, .skipped, "held by another run")
+                    }
+                    continue
+                }
                 var items: [WorkItem] = []
                 for entry in unit {
                     guard claimed.contains(entry.key) else {
