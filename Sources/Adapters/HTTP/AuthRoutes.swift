@@ -35,17 +35,12 @@ public struct AuthRoutes: Sendable {
                 throw ServiceError.missingToken
             }
             try await logout(refreshToken: token, context: context.security)
-            return JSONBody.response(["message": "logged out"])
+            return try JSONBody.response(ResponseBody.Message(message: "logged out"))
         }
     }
 
     static func tokens(_ pair: TokenPair) throws -> Response {
-        JSONBody.response([
-            "access_token": pair.accessToken,
-            "refresh_token": pair.refreshToken,
-            "token_type": "Bearer",
-            "expires_in": pair.expiresIn,
-        ])
+        try JSONBody.response(ResponseBody.Tokens(pair))
     }
 }
 

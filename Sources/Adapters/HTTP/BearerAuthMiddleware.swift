@@ -32,7 +32,7 @@ public struct SessionRoutes: Sendable {
         for prefix in Router<AppRequestContext>.apiPrefixes {
             router.group(RouterPath(prefix)).add(middleware: BearerAuthMiddleware(auth: auth))
                 .get("session") { _, context in
-                    JSONBody.response(["dsa": context.principal ?? ""])
+                    try JSONBody.response(ResponseBody.Session(dsa: context.principal ?? ""))
                 }
         }
     }
