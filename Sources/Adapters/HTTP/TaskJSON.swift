@@ -36,7 +36,7 @@ enum TaskJSON {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(limit, forKey: .limit)
             try container.encode(returned, forKey: .returned)
-            try container.encode(next, forKey: .next)
+            try container.encode(nullable: next, forKey: .next)
         }
 
         enum CodingKeys: String, CodingKey { case limit, returned, next }
@@ -73,12 +73,12 @@ enum TaskJSON {
         func encode(into container: inout KeyedEncodingContainer<MainKey>) throws {
             try container.encode(dn, forKey: .dn)
             try container.encode(cn.map { [$0] } ?? [], forKey: .cn)
-            try container.encode(cn, forKey: .name)
+            try container.encode(nullable: cn, forKey: .name)
             try container.encode(kind, forKey: .kind)
-            try container.encode(schedule, forKey: .schedule)
+            try container.encode(nullable: schedule, forKey: .schedule)
             try container.encode(repeatable, forKey: .repeatable)
-            try container.encode(repeatSchedule, forKey: .repeatSchedule)
-            try container.encode(lastExec, forKey: .lastExec)
+            try container.encode(nullable: repeatSchedule, forKey: .repeatSchedule)
+            try container.encode(nullable: lastExec, forKey: .lastExec)
             try container.encode(problems, forKey: .problems)
         }
     }
@@ -117,7 +117,7 @@ enum TaskJSON {
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: MainKey.self)
             try main.encode(into: &container)
-            try container.encode(settings, forKey: .settings)
+            if let settings { try container.encode(settings, forKey: .settings) } else { try container.encodeNil(forKey: .settings) }
             try container.encode(counts, forKey: .counts)
             try container.encode(subtasks, forKey: .subtasks)
         }
@@ -183,26 +183,26 @@ enum TaskJSON {
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(dn, forKey: .dn)
-            try container.encode(cn, forKey: .cn)
-            try container.encode(master, forKey: .master)
-            try container.encode(type, forKey: .type)
+            try container.encode(nullable: cn, forKey: .cn)
+            try container.encode(nullable: master, forKey: .master)
+            try container.encode(nullable: type, forKey: .type)
             try container.encode(kind, forKey: .kind)
             try container.encode(status, forKey: .status)
-            try container.encode(error, forKey: .error)
-            try container.encode(schedule, forKey: .schedule)
+            try container.encode(nullable: error, forKey: .error)
+            try container.encode(nullable: schedule, forKey: .schedule)
             try container.encode(due, forKey: .due)
-            try container.encode(target, forKey: .target)
+            try container.encode(nullable: target, forKey: .target)
             try container.encode(problems, forKey: .problems)
             switch kindFields {
             case .mail(let recipients, let from, let bcc, let template):
                 try container.encode(recipients, forKey: .recipients)
-                try container.encode(from, forKey: .from)
+                try container.encode(nullable: from, forKey: .from)
                 try container.encode(bcc, forKey: .bcc)
-                try container.encode(template, forKey: .template)
+                try container.encode(nullable: template, forKey: .template)
             case .notifications(let auditEvents):
                 try container.encode(auditEvents, forKey: .auditEvents)
             case .reminder(let days):
-                try container.encode(days, forKey: .days)
+                try container.encode(nullable: days, forKey: .days)
             case .none:
                 break
             }
@@ -266,12 +266,12 @@ enum TaskJSON {
 
             func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(template, forKey: .template)
+                try container.encode(nullable: template, forKey: .template)
                 try container.encode(senders, forKey: .senders)
                 try container.encode(bcc, forKey: .bcc)
                 try container.encode(users, forKey: .users)
                 try container.encode(emails, forKey: .emails)
-                try container.encode(mailType, forKey: .mailType)
+                try container.encode(nullable: mailType, forKey: .mailType)
             }
 
             enum CodingKeys: String, CodingKey { case template, senders, bcc, users, emails, mailType }
@@ -294,8 +294,8 @@ enum TaskJSON {
 
             func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(pre, forKey: .pre)
-                try container.encode(post, forKey: .post)
+                try container.encode(nullable: pre, forKey: .pre)
+                try container.encode(nullable: post, forKey: .post)
                 try container.encode(postEndDays, forKey: .postEndDays)
                 try container.encode(members, forKey: .members)
                 try container.encode(listOfDN, forKey: .listOfDN)
@@ -329,9 +329,9 @@ enum TaskJSON {
                 try container.encode(recipientMembers, forKey: .recipientMembers)
                 try container.encode(recipientMails, forKey: .recipientMails)
                 try container.encode(monitoredMembers, forKey: .monitoredMembers)
-                try container.encode(template, forKey: .template)
+                try container.encode(nullable: template, forKey: .template)
                 try container.encode(senders, forKey: .senders)
-                try container.encode(trigger, forKey: .trigger)
+                try container.encode(nullable: trigger, forKey: .trigger)
             }
 
             enum CodingKeys: String, CodingKey {
@@ -370,15 +370,15 @@ enum TaskJSON {
 
             func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(firstCallDays, forKey: .firstCallDays)
-                try container.encode(secondCallDays, forKey: .secondCallDays)
-                try container.encode(template, forKey: .template)
+                try container.encode(nullable: firstCallDays, forKey: .firstCallDays)
+                try container.encode(nullable: secondCallDays, forKey: .secondCallDays)
+                try container.encode(nullable: template, forKey: .template)
                 try container.encode(senders, forKey: .senders)
-                try container.encode(monitored, forKey: .monitored)
-                try container.encode(accountProlongation, forKey: .accountProlongation)
+                try container.encode(nullable: monitored, forKey: .monitored)
+                try container.encode(nullable: accountProlongation, forKey: .accountProlongation)
                 try container.encode(posix, forKey: .posix)
-                try container.encode(next, forKey: .next)
-                try container.encode(newEndDays, forKey: .newEndDays)
+                try container.encode(nullable: next, forKey: .next)
+                try container.encode(nullable: newEndDays, forKey: .newEndDays)
                 try container.encode(members, forKey: .members)
                 try container.encode(recipientMembers, forKey: .recipientMembers)
                 try container.encode(recipientMails, forKey: .recipientMails)
@@ -395,7 +395,7 @@ enum TaskJSON {
 
             func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(retentionDays, forKey: .retentionDays)
+                try container.encode(nullable: retentionDays, forKey: .retentionDays)
             }
 
             enum CodingKeys: String, CodingKey { case retentionDays }
@@ -434,5 +434,21 @@ enum TaskJSON {
                 sign, abs(offset) / 3600, abs(offset) % 3600 / 60
             )
         }
+    }
+}
+
+extension KeyedEncodingContainer {
+    // nil as JSON null through the concrete overloads: `encode(_:forKey:)` with an Optional takes
+    // the generic path (type checks and a nested encoder per value), the costly part of a listing.
+    mutating func encode(nullable value: String?, forKey key: Key) throws {
+        if let value { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
+    }
+
+    mutating func encode(nullable value: Int?, forKey key: Key) throws {
+        if let value { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
+    }
+
+    mutating func encode(nullable value: Bool?, forKey key: Key) throws {
+        if let value { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
     }
 }
