@@ -102,7 +102,7 @@ public enum JSONBody {
         return encoder
     }
 
-    static func response(data: Data, status: HTTPResponse.Status) -> Response {
+    static func response(data: some Collection<UInt8>, status: HTTPResponse.Status) -> Response {
         var buffer = ByteBuffer()
         buffer.reserveCapacity(data.count + 1)
         buffer.writeBytes(data)

@@ -1,18 +1,27 @@
 import Application
 import Domain
 import Foundation
+import Hummingbird
 
 /// How tasks look on the wire (schemas `TaskSummary`, `TaskDetail`, `SubTask`, `KindListing` of
 /// the OpenAPI document). Every documented key is always written, absent values as JSON null,
 /// hence the explicit `encode(to:)`: synthesized conformances would leave nil keys out.
+/// Each `encode(to:)` writes its keys in sorted order (properties of synthesized ones are declared
+/// in that order): the output is sorted either way, but `SortedJSONEncoder` then has nothing to reorder.
 enum TaskJSON {
+    /// Listings hold thousands of sub-tasks: `SortedJSONEncoder` writes them, with the bytes
+    /// `JSONBody.response` would write.
+    static func response<T: Encodable>(_ value: T) throws -> Response {
+        JSONBody.response(data: try SortedJSONEncoder().encode(value), status: .ok)
+    }
+
     /// `GET /api/tasks/{kind}`.
     struct Listing: Encodable {
         let kind: String
-        let timezone: String
-        let tasks: [Detail]
         let orphanSubtasks: [SubTaskBody]
         let page: Page
+        let tasks: [Detail]
+        let timezone: String
 
         init(_ listing: KindListing, limit: Int, now: Date) {
             let timestamps = Timestamps(zone: listing.zone, now: now)
@@ -35,17 +44,16 @@ enum TaskJSON {
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(limit, forKey: .limit)
-            try container.encode(returned, forKey: .returned)
             try container.encode(nullable: next, forKey: .next)
+            try container.encode(returned, forKey: .returned)
         }
 
-        enum CodingKeys: String, CodingKey { case limit, returned, next }
+        enum CodingKeys: String, CodingKey { case limit, next, returned }
     }
 
     /// The keys of a main task, in a summary and in a detail.
     enum MainKey: String, CodingKey {
-        case dn, cn, name, kind, schedule, repeatable, repeatSchedule, lastExec, problems
-        case subtasks, settings, counts
+        case cn, counts, dn, kind, lastExec, name, problems, repeatSchedule, repeatable, schedule, settings, subtasks
     }
 
     /// The fields every main task has. `cn` stays a one-element list: the PHP client prints `cn[0]`.
@@ -70,16 +78,18 @@ enum TaskJSON {
             problems = task.problems
         }
 
-        func encode(into container: inout KeyedEncodingContainer<MainKey>) throws {
-            try container.encode(dn, forKey: .dn)
+        /// The keys up to `schedule`; a detail's `counts` goes between `cn` and `dn`.
+        func encode(into container: inout KeyedEncodingContainer<MainKey>, counts: Counts? = nil) throws {
             try container.encode(cn.map { [$0] } ?? [], forKey: .cn)
-            try container.encode(nullable: cn, forKey: .name)
+            if let counts { try container.encode(counts, forKey: .counts) }
+            try container.encode(dn, forKey: .dn)
             try container.encode(kind, forKey: .kind)
-            try container.encode(nullable: schedule, forKey: .schedule)
-            try container.encode(repeatable, forKey: .repeatable)
-            try container.encode(nullable: repeatSchedule, forKey: .repeatSchedule)
             try container.encode(nullable: lastExec, forKey: .lastExec)
+            try container.encode(nullable: cn, forKey: .name)
             try container.encode(problems, forKey: .problems)
+            try container.encode(nullable: repeatSchedule, forKey: .repeatSchedule)
+            try container.encode(repeatable, forKey: .repeatable)
+            try container.encode(nullable: schedule, forKey: .schedule)
         }
     }
 
@@ -116,18 +126,17 @@ enum TaskJSON {
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: MainKey.self)
-            try main.encode(into: &container)
+            try main.encode(into: &container, counts: counts)
             if let settings { try container.encode(settings, forKey: .settings) } else { try container.encodeNil(forKey: .settings) }
-            try container.encode(counts, forKey: .counts)
             try container.encode(subtasks, forKey: .subtasks)
         }
     }
 
     struct Counts: Encodable {
-        let scheduled: Int
         let completed: Int
-        let failed: Int
         let due: Int
+        let failed: Int
+        let scheduled: Int
 
         init(_ counts: SubTaskCounts) {
             scheduled = counts.scheduled
@@ -141,10 +150,17 @@ enum TaskJSON {
     /// `auditEvents`; reminders `days`: those keys exist only for their kind.
     struct SubTaskBody: Encodable {
         enum KindFields {
-            case mail(recipients: [String], from: String?, bcc: [String], template: String?)
+            case mail(Mail)
             case notifications(auditEvents: [String])
             case reminder(days: Int?)
             case none
+        }
+
+        struct Mail {
+            let recipients: [String]
+            let from: String?
+            let bcc: [String]
+            let template: String?
         }
 
         let dn: String
@@ -173,7 +189,7 @@ enum TaskJSON {
             target = subTask.targetDN ?? subTask.recipients.first
             problems = subTask.problems
             switch subTask.kind {
-            case .mail: kindFields = .mail(recipients: subTask.recipients, from: subTask.mailFrom, bcc: subTask.bcc, template: subTask.refs.first)
+            case .mail: kindFields = .mail(Mail(recipients: subTask.recipients, from: subTask.mailFrom, bcc: subTask.bcc, template: subTask.refs.first))
             case .notifications: kindFields = .notifications(auditEvents: subTask.refs)
             case .reminder: kindFields = .reminder(days: subTask.helperDays)
             case .lifeCycle, .audit, nil: kindFields = .none
@@ -182,35 +198,27 @@ enum TaskJSON {
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(dn, forKey: .dn)
+            if case .notifications(let auditEvents) = kindFields { try container.encode(auditEvents, forKey: .auditEvents) }
+            if case .mail(let mail) = kindFields { try container.encode(mail.bcc, forKey: .bcc) }
             try container.encode(nullable: cn, forKey: .cn)
-            try container.encode(nullable: master, forKey: .master)
-            try container.encode(nullable: type, forKey: .type)
-            try container.encode(kind, forKey: .kind)
-            try container.encode(status, forKey: .status)
-            try container.encode(nullable: error, forKey: .error)
-            try container.encode(nullable: schedule, forKey: .schedule)
+            if case .reminder(let days) = kindFields { try container.encode(nullable: days, forKey: .days) }
+            try container.encode(dn, forKey: .dn)
             try container.encode(due, forKey: .due)
-            try container.encode(nullable: target, forKey: .target)
+            try container.encode(nullable: error, forKey: .error)
+            if case .mail(let mail) = kindFields { try container.encode(nullable: mail.from, forKey: .from) }
+            try container.encode(kind, forKey: .kind)
+            try container.encode(nullable: master, forKey: .master)
             try container.encode(problems, forKey: .problems)
-            switch kindFields {
-            case .mail(let recipients, let from, let bcc, let template):
-                try container.encode(recipients, forKey: .recipients)
-                try container.encode(nullable: from, forKey: .from)
-                try container.encode(bcc, forKey: .bcc)
-                try container.encode(nullable: template, forKey: .template)
-            case .notifications(let auditEvents):
-                try container.encode(auditEvents, forKey: .auditEvents)
-            case .reminder(let days):
-                try container.encode(nullable: days, forKey: .days)
-            case .none:
-                break
-            }
+            if case .mail(let mail) = kindFields { try container.encode(mail.recipients, forKey: .recipients) }
+            try container.encode(nullable: schedule, forKey: .schedule)
+            try container.encode(status, forKey: .status)
+            try container.encode(nullable: target, forKey: .target)
+            if case .mail(let mail) = kindFields { try container.encode(nullable: mail.template, forKey: .template) }
+            try container.encode(nullable: type, forKey: .type)
         }
 
         enum CodingKeys: String, CodingKey {
-            case dn, cn, master, type, kind, status, error, schedule, due, target, problems
-            case recipients, from, bcc, template, auditEvents, days
+            case auditEvents, bcc, cn, days, dn, due, error, from, kind, master, problems, recipients, schedule, status, target, template, type
         }
     }
 
@@ -266,12 +274,12 @@ enum TaskJSON {
 
             func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(nullable: template, forKey: .template)
-                try container.encode(senders, forKey: .senders)
                 try container.encode(bcc, forKey: .bcc)
-                try container.encode(users, forKey: .users)
                 try container.encode(emails, forKey: .emails)
                 try container.encode(nullable: mailType, forKey: .mailType)
+                try container.encode(senders, forKey: .senders)
+                try container.encode(nullable: template, forKey: .template)
+                try container.encode(users, forKey: .users)
             }
 
             enum CodingKeys: String, CodingKey { case template, senders, bcc, users, emails, mailType }
@@ -294,11 +302,11 @@ enum TaskJSON {
 
             func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(nullable: pre, forKey: .pre)
+                try container.encode(listOfDN, forKey: .listOfDN)
+                try container.encode(members, forKey: .members)
                 try container.encode(nullable: post, forKey: .post)
                 try container.encode(postEndDays, forKey: .postEndDays)
-                try container.encode(members, forKey: .members)
-                try container.encode(listOfDN, forKey: .listOfDN)
+                try container.encode(nullable: pre, forKey: .pre)
             }
 
             enum CodingKeys: String, CodingKey { case pre, post, postEndDays, members, listOfDN }
@@ -326,11 +334,11 @@ enum TaskJSON {
             func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
                 try container.encode(attributes, forKey: .attributes)
-                try container.encode(recipientMembers, forKey: .recipientMembers)
-                try container.encode(recipientMails, forKey: .recipientMails)
                 try container.encode(monitoredMembers, forKey: .monitoredMembers)
-                try container.encode(nullable: template, forKey: .template)
+                try container.encode(recipientMails, forKey: .recipientMails)
+                try container.encode(recipientMembers, forKey: .recipientMembers)
                 try container.encode(senders, forKey: .senders)
+                try container.encode(nullable: template, forKey: .template)
                 try container.encode(nullable: trigger, forKey: .trigger)
             }
 
@@ -370,18 +378,18 @@ enum TaskJSON {
 
             func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(nullable: firstCallDays, forKey: .firstCallDays)
-                try container.encode(nullable: secondCallDays, forKey: .secondCallDays)
-                try container.encode(nullable: template, forKey: .template)
-                try container.encode(senders, forKey: .senders)
-                try container.encode(nullable: monitored, forKey: .monitored)
                 try container.encode(nullable: accountProlongation, forKey: .accountProlongation)
-                try container.encode(posix, forKey: .posix)
-                try container.encode(nullable: next, forKey: .next)
-                try container.encode(nullable: newEndDays, forKey: .newEndDays)
+                try container.encode(nullable: firstCallDays, forKey: .firstCallDays)
                 try container.encode(members, forKey: .members)
-                try container.encode(recipientMembers, forKey: .recipientMembers)
+                try container.encode(nullable: monitored, forKey: .monitored)
+                try container.encode(nullable: newEndDays, forKey: .newEndDays)
+                try container.encode(nullable: next, forKey: .next)
+                try container.encode(posix, forKey: .posix)
                 try container.encode(recipientMails, forKey: .recipientMails)
+                try container.encode(recipientMembers, forKey: .recipientMembers)
+                try container.encode(nullable: secondCallDays, forKey: .secondCallDays)
+                try container.encode(senders, forKey: .senders)
+                try container.encode(nullable: template, forKey: .template)
             }
 
             enum CodingKeys: String, CodingKey {

@@ -29,14 +29,14 @@ public struct TaskRoutes: Sendable {
     private func all() async throws -> Response {
         let (zone, summaries) = try await tasks.all()
         let timestamps = TaskJSON.Timestamps(zone: zone, now: clock.now())
-        return try JSONBody.response(summaries.map { TaskJSON.Summary($0, timestamps) })
+        return try TaskJSON.response(summaries.map { TaskJSON.Summary($0, timestamps) })
     }
 
     private func ofKind(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let kind = try Self.kind(context)
         let query = try Self.query(request.uri.queryParameters)
         let listing = try await tasks.ofKind(kind, query: query)
-        return try JSONBody.response(TaskJSON.Listing(listing, limit: query.limit, now: clock.now()))
+        return try TaskJSON.response(TaskJSON.Listing(listing, limit: query.limit, now: clock.now()))
     }
 
     private func one(_ context: AppRequestContext) async throws -> Response {
@@ -48,7 +48,7 @@ public struct TaskRoutes: Sendable {
         guard let (zone, detail) = try await tasks.one(kind, named: name) else {
             throw ServiceError(.notFound, code: "task.not_found", message: "no \(kind.rawValue) task named \(String(name.prefix(100)))")
         }
-        return try JSONBody.response(TaskJSON.Detail(detail, TaskJSON.Timestamps(zone: zone, now: clock.now())))
+        return try TaskJSON.response(TaskJSON.Detail(detail, TaskJSON.Timestamps(zone: zone, now: clock.now())))
     }
 
     /// The kind comes from a closed list; the path text is never used to build a filter or pick code.
