@@ -37,20 +37,15 @@ public struct AuthRoutes: Sendable {
             // `message` stays the PHP orchestrator's on success; `revoked` says whether anything was.
             switch try await logout(refreshToken: token, context: context.security) {
             case .revoked:
-                return JSONBody.response(["message": "logged out", "revoked": true])
+                return try JSONBody.response(ResponseBody.LoggedOut(message: "logged out", revoked: true))
             case .nothingRevoked:
-                return JSONBody.response(["message": "nothing to revoke: the token is unknown, expired or already revoked", "revoked": false])
+                return try JSONBody.response(ResponseBody.LoggedOut(message: "nothing to revoke: the token is unknown, expired or already revoked", revoked: false))
             }
         }
     }
 
     static func tokens(_ pair: TokenPair) throws -> Response {
-        JSONBody.response([
-            "access_token": pair.accessToken,
-            "refresh_token": pair.refreshToken,
-            "token_type": "Bearer",
-            "expires_in": pair.expiresIn,
-        ])
+        try JSONBody.response(ResponseBody.Tokens(pair))
     }
 }
 

@@ -32,7 +32,7 @@ public struct SessionRoutes: Sendable {
         for group in router.groups("") {
             group.add(middleware: BearerAuthMiddleware(auth: auth))
                 .get("session") { _, context in
-                    JSONBody.response(["dsa": context.principal ?? ""])
+                    try JSONBody.response(ResponseBody.Session(dsa: context.principal ?? ""))
                 }
         }
     }

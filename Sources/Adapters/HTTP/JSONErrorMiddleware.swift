@@ -18,7 +18,7 @@ public struct JSONErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as ServiceError {
-            var response = Self.response(for: error, requestID: context.requestID)
+            var response = Self.response(for: error)
             if let seconds = error.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
             if error.kind == .unauthenticated {
                 // RFC 6750 §3: tell the client which scheme, and whether its token was the problem.
@@ -30,14 +30,13 @@ public struct JSONErrorMiddleware: RouterMiddleware {
             return response
         } catch HTTPRouteError.methodNotAllowed(let allow) {
             var response = Self.response(
-                for: ServiceError(.methodNotAllowed, code: "http.method_not_allowed", message: "method not allowed; use \(allow)"),
-                requestID: context.requestID
+                for: ServiceError(.methodNotAllowed, code: "http.method_not_allowed", message: "method not allowed; use \(allow)")
             )
             response.headers[.allow] = allow
             return response
         } catch let error as any HTTPResponseError {
             let serviceError = Self.serviceError(forStatus: error.status)
-            var response = Self.response(for: serviceError, status: error.status, requestID: context.requestID)
+            var response = Self.response(for: serviceError, status: error.status)
             if let headers = (error as? HTTPError)?.headers {
                 for field in headers where field.name != .contentType && field.name != .contentLength {
                     response.headers.append(field)
@@ -49,8 +48,7 @@ public struct JSONErrorMiddleware: RouterMiddleware {
         } catch {
             context.logger.error("unhandled error", metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
             return Self.response(
-                for: ServiceError(.internalFailure, code: "internal", message: "internal error; see the service log for request \(context.requestID)"),
-                requestID: context.requestID
+                for: ServiceError(.internalFailure, code: "internal", message: "internal error; see the service log for request \(context.requestID)")
             )
         }
     }
@@ -80,32 +78,33 @@ public struct JSONErrorMiddleware: RouterMiddleware {
         }
     }
 
-    public static func response(for error: ServiceError, status: HTTPResponse.Status? = nil, requestID: String, extra: [String: String] = [:]) -> Response {
-        // `message` at the top level is what the PHP orchestrator answered and its client prints.
-        var object: [String: Any] = ["message": error.message, "error": ["code": error.code, "message": error.message]]
-        for (key, value) in extra { object[key] = value }
-        return JSONBody.response(object, status: status ?? Self.status(for: error.kind), requestID: requestID)
+    public static func response(for error: ServiceError, status: HTTPResponse.Status? = nil) -> Response {
+        let status = status ?? Self.status(for: error.kind)
+        do {
+            return try JSONBody.response(ResponseBody.Failure(error), status: status)
+        } catch {
+            // Strings always encode; were it to fail, the status still tells and the body stays an Error.
+            return JSONBody.response(data: Data(#"{"error":{"code":"internal","message":"internal error"},"message":"internal error"}"#.utf8), status: status)
+        }
     }
 }
 
-/// JSON helpers shared by handlers: compact UTF-8 output with `application/json`.
+/// JSON bodies: compact UTF-8 with `application/json`, keys sorted so their order is stable,
+/// `/` unescaped (DNs and URLs stay readable).
 public enum JSONBody {
-    public static func response(_ object: Any, status: HTTPResponse.Status = .ok, requestID: String = "") -> Response {
-        var buffer = ByteBuffer()
-        buffer.writeBytes(JSONWriter.encode(object))
-        buffer.writeString("\n")
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: buffer))
+    public static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        response(data: try encoder().encode(value), status: status)
     }
 
-    public static func response<T: Encodable>(encoding value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+    static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return response(data: try encoder.encode(value), status: status)
+        return encoder
     }
 
-    static func response(data: Data, status: HTTPResponse.Status) -> Response {
+    static func response(data: some Collection<UInt8>, status: HTTPResponse.Status) -> Response {
         var buffer = ByteBuffer()
+        buffer.reserveCapacity(data.count + 1)
         buffer.writeBytes(data)
         buffer.writeString("\n")
         return Response(

@@ -1,150 +1,462 @@
 import Application
 import Domain
 import Foundation
+import Hummingbird
 
-/// How tasks look on the wire. Plain dictionaries for JSONSerialization; `NSNull()` is JSON null.
+/// How tasks look on the wire (schemas `TaskSummary`, `TaskDetail`, `SubTask`, `KindListing` of
+/// the OpenAPI document). Every documented key is always written, absent values as JSON null,
+/// hence the explicit `encode(to:)`: synthesized conformances would leave nil keys out.
+/// Each `encode(to:)` writes its keys in sorted order (properties of synthesized ones are declared
+/// in that order): the output is sorted either way, but `SortedJSONEncoder` then has nothing to reorder.
 enum TaskJSON {
-    static func summary(_ summary: TaskSummary, zone: TimeZone) -> [String: Any] {
-        var object = main(summary.task, zone: zone)
-        object["subtasks"] = counts(summary.counts)
-        return object
+    /// Listings hold thousands of sub-tasks: `SortedJSONEncoder` writes them, with the bytes
+    /// `JSONBody.response` would write.
+    static func response<T: Encodable>(_ value: T) throws -> Response {
+        JSONBody.response(data: try SortedJSONEncoder().encode(value), status: .ok)
     }
 
-    static func detail(_ detail: TaskDetail, zone: TimeZone, now: Date) -> [String: Any] {
-        var object = main(detail.task, zone: zone)
-        object["settings"] = detail.task.settings.map(settings) ?? NSNull()
-        object["counts"] = counts(detail.counts)
-        object["subtasks"] = detail.subTasks.map { subTask($0, zone: zone, now: now) }
-        return object
+    /// `GET /api/tasks/{kind}`.
+    struct Listing: Encodable {
+        let kind: String
+        let orphanSubtasks: [SubTaskBody]
+        let page: Page
+        let tasks: [Detail]
+        let timezone: String
+
+        init(_ listing: KindListing, limit: Int, now: Date) {
+            let timestamps = Timestamps(zone: listing.zone, now: now)
+            kind = listing.kind.rawValue
+            timezone = listing.zone.identifier
+            tasks = listing.tasks.map { Detail($0, timestamps) }
+            orphanSubtasks = listing.orphans.map { SubTaskBody($0, timestamps) }
+            page = Page(
+                limit: limit, returned: listing.tasks.reduce(0) { $0 + $1.subTasks.count } + listing.orphans.count,
+                next: listing.next.map(Cursor.encode)
+            )
+        }
+    }
+
+    struct Page: Encodable {
+        let limit: Int
+        let returned: Int
+        let next: String?
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(limit, forKey: .limit)
+            try container.encode(nullable: next, forKey: .next)
+            try container.encode(returned, forKey: .returned)
+        }
+
+        enum CodingKeys: String, CodingKey { case limit, next, returned }
+    }
+
+    /// The keys of a main task, in a summary and in a detail.
+    enum MainKey: String, CodingKey {
+        case cn, counts, dn, kind, lastExec, name, problems, repeatSchedule, repeatable, schedule, settings, subtasks
     }
 
     /// The fields every main task has. `cn` stays a one-element list: the PHP client prints `cn[0]`.
-    static func main(_ task: MainTask, zone: TimeZone) -> [String: Any] {
-        [
-            "dn": task.dn,
-            "cn": task.cn.map { [$0] } ?? [],
-            "name": task.cn ?? NSNull(),
-            "kind": task.kind?.rawValue ?? "unknown",
-            "schedule": timestamp(task.schedule, zone: zone),
-            "repeatable": task.repeatable,
-            "repeatSchedule": task.repeatSchedule?.fdValue ?? NSNull(),
-            "lastExec": timestamp(task.lastExec, zone: zone),
-            "problems": task.problems,
-        ]
-    }
+    struct Main {
+        let dn: String
+        let cn: String?
+        let kind: String
+        let schedule: String?
+        let repeatable: Bool
+        let repeatSchedule: String?
+        let lastExec: String?
+        let problems: [String]
 
-    static func counts(_ counts: SubTaskCounts) -> [String: Any] {
-        ["scheduled": counts.scheduled, "completed": counts.completed, "failed": counts.failed, "due": counts.due]
-    }
-
-    static func subTask(_ subTask: SubTask, zone: TimeZone, now: Date) -> [String: Any] {
-        var object: [String: Any] = [
-            "dn": subTask.dn,
-            "cn": subTask.cn ?? NSNull(),
-            "master": subTask.master ?? NSNull(),
-            "type": subTask.type ?? NSNull(),
-            "kind": subTask.kind?.rawValue ?? "unknown",
-            "status": subTask.status.name,
-            "error": NSNull(),
-            "schedule": timestamp(subTask.schedule, zone: zone),
-            "due": subTask.isDue(at: now, instants: instants(zone)),
-            "target": (subTask.targetDN ?? subTask.recipients.first).map { $0 as Any } ?? NSNull(),
-            "problems": subTask.problems,
-        ]
-        if case .failed(let text) = subTask.status { object["error"] = text }
-        switch subTask.kind {
-        case .mail:
-            object["recipients"] = subTask.recipients
-            object["from"] = subTask.mailFrom ?? NSNull()
-            object["bcc"] = subTask.bcc
-            object["template"] = subTask.refs.first ?? NSNull()
-        case .notifications:
-            object["auditEvents"] = subTask.refs
-        case .reminder:
-            object["days"] = subTask.helperDays ?? NSNull()
-        case .lifeCycle, .audit, nil:
-            break
+        init(_ task: MainTask, _ timestamps: Timestamps) {
+            dn = task.dn
+            cn = task.cn
+            kind = task.kind?.rawValue ?? "unknown"
+            schedule = timestamps.text(task.schedule)
+            repeatable = task.repeatable
+            repeatSchedule = task.repeatSchedule?.fdValue
+            lastExec = timestamps.text(task.lastExec)
+            problems = task.problems
         }
-        return object
-    }
 
-    static func settings(_ settings: TaskSettings) -> [String: Any] {
-        switch settings {
-        case .mail(let mail):
-            return [
-                "template": mail.templateCN ?? NSNull(), "senders": mail.senders, "bcc": mail.bcc,
-                "users": mail.users, "emails": mail.emails, "mailType": mail.mailType ?? NSNull(),
-            ]
-        case .lifeCycle(let lifeCycle):
-            return [
-                "pre": lifeCycle.pre?.ldapValue ?? NSNull(), "post": lifeCycle.post?.ldapValue ?? NSNull(),
-                "postEndDays": lifeCycle.postEndDays, "members": lifeCycle.members, "listOfDN": lifeCycle.listOfDN,
-            ]
-        case .notifications(let notifications):
-            return [
-                "attributes": notifications.monitoredAttributes, "recipientMembers": notifications.recipientMembers,
-                "recipientMails": notifications.recipientMails, "monitoredMembers": notifications.monitoredMembers,
-                "template": notifications.templateCN ?? NSNull(), "senders": notifications.senders,
-                "trigger": state(notifications.trigger),
-            ]
-        case .reminder(let reminder):
-            return [
-                "firstCallDays": reminder.firstCallDays ?? NSNull(), "secondCallDays": reminder.secondCallDays ?? NSNull(),
-                "template": reminder.templateCN ?? NSNull(), "senders": reminder.senders,
-                "monitored": state(reminder.monitored), "accountProlongation": reminder.accountProlongation ?? NSNull(),
-                "posix": reminder.posix, "next": state(reminder.next), "newEndDays": reminder.newEndDays ?? NSNull(),
-                "members": reminder.members, "recipientMembers": reminder.recipientMembers, "recipientMails": reminder.recipientMails,
-            ]
-        case .audit(let audit):
-            return ["retentionDays": audit.retentionDays ?? NSNull()]
+        /// The keys up to `schedule`; a detail's `counts` goes between `cn` and `dn`.
+        func encode(into container: inout KeyedEncodingContainer<MainKey>, counts: Counts? = nil) throws {
+            try container.encode(cn.map { [$0] } ?? [], forKey: .cn)
+            if let counts { try container.encode(counts, forKey: .counts) }
+            try container.encode(dn, forKey: .dn)
+            try container.encode(kind, forKey: .kind)
+            try container.encode(nullable: lastExec, forKey: .lastExec)
+            try container.encode(nullable: cn, forKey: .name)
+            try container.encode(problems, forKey: .problems)
+            try container.encode(nullable: repeatSchedule, forKey: .repeatSchedule)
+            try container.encode(repeatable, forKey: .repeatable)
+            try container.encode(nullable: schedule, forKey: .schedule)
         }
     }
 
-    static func state(_ setting: SupannStateSetting) -> Any {
-        switch setting {
-        case .none: NSNull()
-        case .state(let value): value.ldapValue
-        case .invalid: NSNull()
+    /// `GET /api/tasks`: a main task with the counts of its sub-tasks.
+    struct Summary: Encodable {
+        let main: Main
+        let subtasks: Counts
+
+        init(_ summary: TaskSummary, _ timestamps: Timestamps) {
+            main = Main(summary.task, timestamps)
+            subtasks = Counts(summary.counts)
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: MainKey.self)
+            try main.encode(into: &container)
+            try container.encode(subtasks, forKey: .subtasks)
         }
     }
 
-    /// ISO 8601 with the directory zone's offset at that instant, e.g. `2026-11-02T10:00:00+01:00`.
-    /// Per-thread memo of conversions for one zone: listings repeat a few schedules thousands of
-    /// times, and each conversion costs time-zone lookups. Bounded (see InstantCache).
-    final class ZoneMemo {
+    /// A main task with its settings, the counts of all its sub-tasks and (a page of) them.
+    struct Detail: Encodable {
+        let main: Main
+        let settings: Settings?
+        let counts: Counts
+        let subtasks: [SubTaskBody]
+
+        init(_ detail: TaskDetail, _ timestamps: Timestamps) {
+            main = Main(detail.task, timestamps)
+            settings = detail.task.settings.map(Settings.init)
+            counts = Counts(detail.counts)
+            subtasks = detail.subTasks.map { SubTaskBody($0, timestamps) }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: MainKey.self)
+            try main.encode(into: &container, counts: counts)
+            if let settings { try container.encode(settings, forKey: .settings) } else { try container.encodeNil(forKey: .settings) }
+            try container.encode(subtasks, forKey: .subtasks)
+        }
+    }
+
+    struct Counts: Encodable {
+        let completed: Int
+        let due: Int
+        let failed: Int
+        let scheduled: Int
+
+        init(_ counts: SubTaskCounts) {
+            scheduled = counts.scheduled
+            completed = counts.completed
+            failed = counts.failed
+            due = counts.due
+        }
+    }
+
+    /// A sub-task. Mail sub-tasks add `recipients`, `from`, `bcc`, `template`; notifications
+    /// `auditEvents`; reminders `days`: those keys exist only for their kind.
+    struct SubTaskBody: Encodable {
+        enum KindFields {
+            case mail(Mail)
+            case notifications(auditEvents: [String])
+            case reminder(days: Int?)
+            case none
+        }
+
+        struct Mail {
+            let recipients: [String]
+            let from: String?
+            let bcc: [String]
+            let template: String?
+        }
+
+        let dn: String
+        let cn: String?
+        let master: String?
+        let type: String?
+        let kind: String
+        let status: String
+        let error: String?
+        let schedule: String?
+        let due: Bool
+        let target: String?
+        let problems: [String]
+        let kindFields: KindFields
+
+        init(_ subTask: SubTask, _ timestamps: Timestamps) {
+            dn = subTask.dn
+            cn = subTask.cn
+            master = subTask.master
+            type = subTask.type
+            kind = subTask.kind?.rawValue ?? "unknown"
+            status = subTask.status.name
+            if case .failed(let text) = subTask.status { error = text } else { error = nil }
+            schedule = timestamps.text(subTask.schedule)
+            due = subTask.isDue(at: timestamps.now, instants: timestamps.instants)
+            target = subTask.targetDN ?? subTask.recipients.first
+            problems = subTask.problems
+            switch subTask.kind {
+            case .mail: kindFields = .mail(Mail(recipients: subTask.recipients, from: subTask.mailFrom, bcc: subTask.bcc, template: subTask.refs.first))
+            case .notifications: kindFields = .notifications(auditEvents: subTask.refs)
+            case .reminder: kindFields = .reminder(days: subTask.helperDays)
+            case .lifeCycle, .audit, nil: kindFields = .none
+            }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            if case .notifications(let auditEvents) = kindFields { try container.encode(auditEvents, forKey: .auditEvents) }
+            if case .mail(let mail) = kindFields { try container.encode(mail.bcc, forKey: .bcc) }
+            try container.encode(nullable: cn, forKey: .cn)
+            if case .reminder(let days) = kindFields { try container.encode(nullable: days, forKey: .days) }
+            try container.encode(dn, forKey: .dn)
+            try container.encode(due, forKey: .due)
+            try container.encode(nullable: error, forKey: .error)
+            if case .mail(let mail) = kindFields { try container.encode(nullable: mail.from, forKey: .from) }
+            try container.encode(kind, forKey: .kind)
+            try container.encode(nullable: master, forKey: .master)
+            try container.encode(problems, forKey: .problems)
+            if case .mail(let mail) = kindFields { try container.encode(mail.recipients, forKey: .recipients) }
+            try container.encode(nullable: schedule, forKey: .schedule)
+            try container.encode(status, forKey: .status)
+            try container.encode(nullable: target, forKey: .target)
+            if case .mail(let mail) = kindFields { try container.encode(nullable: mail.template, forKey: .template) }
+            try container.encode(nullable: type, forKey: .type)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case auditEvents, bcc, cn, days, dn, due, error, from, kind, master, problems, recipients, schedule, status, target, template, type
+        }
+    }
+
+    /// The kind's attributes; its shape follows the kind (schemas `MailSettings` … `AuditSettings`).
+    enum Settings: Encodable {
+        case mail(Mail)
+        case lifeCycle(LifeCycle)
+        case notifications(Notifications)
+        case reminder(Reminder)
+        case audit(Audit)
+
+        init(_ settings: TaskSettings) {
+            switch settings {
+            case .mail(let mail): self = .mail(Mail(mail))
+            case .lifeCycle(let lifeCycle): self = .lifeCycle(LifeCycle(lifeCycle))
+            case .notifications(let notifications): self = .notifications(Notifications(notifications))
+            case .reminder(let reminder): self = .reminder(Reminder(reminder))
+            case .audit(let audit): self = .audit(Audit(retentionDays: audit.retentionDays))
+            }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            switch self {
+            case .mail(let body): try body.encode(to: encoder)
+            case .lifeCycle(let body): try body.encode(to: encoder)
+            case .notifications(let body): try body.encode(to: encoder)
+            case .reminder(let body): try body.encode(to: encoder)
+            case .audit(let body): try body.encode(to: encoder)
+            }
+        }
+
+        /// A state setting that is absent or unusable is null (its reason is among the problems).
+        static func text(_ setting: SupannStateSetting) -> String? {
+            setting.resourceState?.ldapValue
+        }
+
+        struct Mail: Encodable {
+            let template: String?
+            let senders: [String]
+            let bcc: [String]
+            let users: [String]
+            let emails: [String]
+            let mailType: String?
+
+            init(_ mail: MailTaskSettings) {
+                template = mail.templateCN
+                senders = mail.senders
+                bcc = mail.bcc
+                users = mail.users
+                emails = mail.emails
+                mailType = mail.mailType
+            }
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(bcc, forKey: .bcc)
+                try container.encode(emails, forKey: .emails)
+                try container.encode(nullable: mailType, forKey: .mailType)
+                try container.encode(senders, forKey: .senders)
+                try container.encode(nullable: template, forKey: .template)
+                try container.encode(users, forKey: .users)
+            }
+
+            enum CodingKeys: String, CodingKey { case template, senders, bcc, users, emails, mailType }
+        }
+
+        struct LifeCycle: Encodable {
+            let pre: String?
+            let post: String?
+            let postEndDays: Int
+            let members: [String]
+            let listOfDN: [String]
+
+            init(_ lifeCycle: LifeCycleSettings) {
+                pre = lifeCycle.pre?.ldapValue
+                post = lifeCycle.post?.ldapValue
+                postEndDays = lifeCycle.postEndDays
+                members = lifeCycle.members
+                listOfDN = lifeCycle.listOfDN
+            }
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(listOfDN, forKey: .listOfDN)
+                try container.encode(members, forKey: .members)
+                try container.encode(nullable: post, forKey: .post)
+                try container.encode(postEndDays, forKey: .postEndDays)
+                try container.encode(nullable: pre, forKey: .pre)
+            }
+
+            enum CodingKeys: String, CodingKey { case pre, post, postEndDays, members, listOfDN }
+        }
+
+        struct Notifications: Encodable {
+            let attributes: [String]
+            let recipientMembers: [String]
+            let recipientMails: [String]
+            let monitoredMembers: [String]
+            let template: String?
+            let senders: [String]
+            let trigger: String?
+
+            init(_ notifications: NotificationsSettings) {
+                attributes = notifications.monitoredAttributes
+                recipientMembers = notifications.recipientMembers
+                recipientMails = notifications.recipientMails
+                monitoredMembers = notifications.monitoredMembers
+                template = notifications.templateCN
+                senders = notifications.senders
+                trigger = Settings.text(notifications.trigger)
+            }
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(attributes, forKey: .attributes)
+                try container.encode(monitoredMembers, forKey: .monitoredMembers)
+                try container.encode(recipientMails, forKey: .recipientMails)
+                try container.encode(recipientMembers, forKey: .recipientMembers)
+                try container.encode(senders, forKey: .senders)
+                try container.encode(nullable: template, forKey: .template)
+                try container.encode(nullable: trigger, forKey: .trigger)
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case attributes, recipientMembers, recipientMails, monitoredMembers, template, senders, trigger
+            }
+        }
+
+        struct Reminder: Encodable {
+            let firstCallDays: Int?
+            let secondCallDays: Int?
+            let template: String?
+            let senders: [String]
+            let monitored: String?
+            let accountProlongation: Bool?
+            let posix: Bool
+            let next: String?
+            let newEndDays: Int?
+            let members: [String]
+            let recipientMembers: [String]
+            let recipientMails: [String]
+
+            init(_ reminder: ReminderSettings) {
+                firstCallDays = reminder.firstCallDays
+                secondCallDays = reminder.secondCallDays
+                template = reminder.templateCN
+                senders = reminder.senders
+                monitored = Settings.text(reminder.monitored)
+                accountProlongation = reminder.accountProlongation
+                posix = reminder.posix
+                next = Settings.text(reminder.next)
+                newEndDays = reminder.newEndDays
+                members = reminder.members
+                recipientMembers = reminder.recipientMembers
+                recipientMails = reminder.recipientMails
+            }
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(nullable: accountProlongation, forKey: .accountProlongation)
+                try container.encode(nullable: firstCallDays, forKey: .firstCallDays)
+                try container.encode(members, forKey: .members)
+                try container.encode(nullable: monitored, forKey: .monitored)
+                try container.encode(nullable: newEndDays, forKey: .newEndDays)
+                try container.encode(nullable: next, forKey: .next)
+                try container.encode(posix, forKey: .posix)
+                try container.encode(recipientMails, forKey: .recipientMails)
+                try container.encode(recipientMembers, forKey: .recipientMembers)
+                try container.encode(nullable: secondCallDays, forKey: .secondCallDays)
+                try container.encode(senders, forKey: .senders)
+                try container.encode(nullable: template, forKey: .template)
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case firstCallDays, secondCallDays, template, senders, monitored, accountProlongation, posix, next, newEndDays
+                case members, recipientMembers, recipientMails
+            }
+        }
+
+        struct Audit: Encodable {
+            let retentionDays: Int?
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(nullable: retentionDays, forKey: .retentionDays)
+            }
+
+            enum CodingKeys: String, CodingKey { case retentionDays }
+        }
+    }
+
+    /// ISO 8601 with the directory zone's offset at that instant, e.g. `2026-11-02T10:00:00+01:00`,
+    /// for one response. Listings repeat a few schedules thousands of times and each conversion
+    /// costs time-zone lookups, so each distinct value is converted once. Not shared between requests.
+    final class Timestamps {
+        let now: Date
         let instants: InstantCache
-        var iso: [LocalDateTime: String] = [:]
-        init(zone: TimeZone) { instants = InstantCache(zone: zone) }
+        private var texts: [LocalDateTime: String] = [:]
+
+        init(zone: TimeZone, now: Date) {
+            self.now = now
+            instants = InstantCache(zone: zone)
+        }
+
+        func text(_ value: LocalDateTime?) -> String? {
+            guard let value else { return nil }
+            if let known = texts[value] { return known }
+            let text = Self.iso(instants.instant(of: value), zone: instants.zone)
+            if texts.count >= 4_096 { texts.removeAll(keepingCapacity: true) }
+            texts[value] = text
+            return text
+        }
+
+        private static func iso(_ instant: Date, zone: TimeZone) -> String {
+            let offset = zone.secondsFromGMT(for: instant)
+            let local = LocalDateTime(instant: instant, in: zone)
+            let sign = offset < 0 ? "-" : "+"
+            return String(
+                format: "%04d-%02d-%02dT%02d:%02d:%02d%@%02d:%02d",
+                local.year, local.month, local.day, local.hour, local.minute, local.second,
+                sign, abs(offset) / 3600, abs(offset) % 3600 / 60
+            )
+        }
+    }
+}
+
+extension KeyedEncodingContainer {
+    // nil as JSON null through the concrete overloads: `encode(_:forKey:)` with an Optional takes
+    // the generic path (type checks and a nested encoder per value), the costly part of a listing.
+    mutating func encode(nullable value: String?, forKey key: Key) throws {
+        if let value { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
     }
 
-    static func memo(_ zone: TimeZone) -> ZoneMemo {
-        let key = "orchestrator.zone-memo." + zone.identifier
-        if let memo = Thread.current.threadDictionary[key] as? ZoneMemo { return memo }
-        let memo = ZoneMemo(zone: zone)
-        Thread.current.threadDictionary[key] = memo
-        return memo
+    mutating func encode(nullable value: Int?, forKey key: Key) throws {
+        if let value { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
     }
 
-    static func instants(_ zone: TimeZone) -> InstantCache { memo(zone).instants }
-
-    static func timestamp(_ value: LocalDateTime?, zone: TimeZone) -> Any {
-        guard let value else { return NSNull() }
-        let memo = memo(zone)
-        if let known = memo.iso[value] { return known }
-        let text = iso(value, instant: memo.instants.instant(of: value), zone: zone)
-        if memo.iso.count >= 4_096 { memo.iso.removeAll(keepingCapacity: true) }
-        memo.iso[value] = text
-        return text
-    }
-
-    private static func iso(_ value: LocalDateTime, instant: Date, zone: TimeZone) -> String {
-        let offset = zone.secondsFromGMT(for: instant)
-        let local = LocalDateTime(instant: instant, in: zone)
-        let sign = offset < 0 ? "-" : "+"
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d%@%02d:%02d",
-            local.year, local.month, local.day, local.hour, local.minute, local.second,
-            sign, abs(offset) / 3600, abs(offset) % 3600 / 60
-        )
+    mutating func encode(nullable value: Bool?, forKey key: Key) throws {
+        if let value { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
     }
 }

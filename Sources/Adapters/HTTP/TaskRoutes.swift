@@ -32,22 +32,15 @@ public struct TaskRoutes: Sendable {
     /// Every main task with its sub-task counts: a JSON array, as the PHP client expects.
     private func all() async throws -> Response {
         let (zone, summaries) = try await tasks.all()
-        return JSONBody.response(summaries.map { TaskJSON.summary($0, zone: zone) })
+        let timestamps = TaskJSON.Timestamps(zone: zone, now: clock.now())
+        return try TaskJSON.response(summaries.map { TaskJSON.Summary($0, timestamps) })
     }
 
     private func ofKind(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let kind = try Self.kind(context)
         let query = try Self.query(request.uri.queryParameters)
         let listing = try await tasks.ofKind(kind, query: query)
-        let now = clock.now()
-        let returned = listing.tasks.reduce(0) { $0 + $1.subTasks.count } + listing.orphans.count
-        return JSONBody.response([
-            "kind": kind.rawValue,
-            "timezone": listing.zone.identifier,
-            "tasks": listing.tasks.map { TaskJSON.detail($0, zone: listing.zone, now: now) },
-            "orphanSubtasks": listing.orphans.map { TaskJSON.subTask($0, zone: listing.zone, now: now) },
-            "page": ["limit": query.limit, "returned": returned, "next": listing.next.map { Cursor.encode($0) as Any } ?? NSNull()],
-        ])
+        return try TaskJSON.response(TaskJSON.Listing(listing, limit: query.limit, now: clock.now()))
     }
 
     private func one(_ context: AppRequestContext) async throws -> Response {
@@ -59,7 +52,7 @@ public struct TaskRoutes: Sendable {
         guard let (zone, detail) = try await tasks.one(kind, named: name) else {
             throw ServiceError(.notFound, code: "task.not_found", message: "no \(kind.rawValue) task named \(String(name.prefix(100)))")
         }
-        return JSONBody.response(TaskJSON.detail(detail, zone: zone, now: clock.now()))
+        return try TaskJSON.response(TaskJSON.Detail(detail, TaskJSON.Timestamps(zone: zone, now: clock.now())))
     }
 
     /// The kind comes from a closed list; the path text is never used to build a filter or pick code.

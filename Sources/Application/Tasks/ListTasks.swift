@@ -82,9 +82,13 @@ public struct ListTasks: Sendable {
             async let subTasks = directory.subTasks(kind: nil)
             return try await (tasks, subTasks)
         }
-        let byMaster = Dictionary(grouping: subTasks) { Self.key($0.master) }
+        var masterKeys = MasterKeys()
+        var counts: [String: SubTaskCounts] = [:]
+        for subTask in subTasks {
+            counts[masterKeys.key(subTask.master), default: SubTaskCounts()].add(subTask, now: now, instants: instants)
+        }
         let summaries = tasks.sorted(by: Self.order).map { task in
-            TaskSummary(task: task, counts: SubTaskCounts(byMaster[Self.key(task.dn)] ?? [], now: now, instants: instants))
+            TaskSummary(task: task, counts: counts[Self.key(task.dn)] ?? SubTaskCounts())
         }
         return (snapshot.zone, summaries)
     }
@@ -99,27 +103,36 @@ public struct ListTasks: Sendable {
             async let subTasks = directory.subTasks(kind: kind)
             return try await (tasks, subTasks)
         }
-        let byMaster = Dictionary(grouping: subTasks) { Self.key($0.master) }
+        // Keys are computed once per sub-task, and once per distinct master (a few for thousands of
+        // sub-tasks): comparing parsed DNs inside the sort would cost n·log n parses. One pass
+        // counts and selects; the page is joined on indices, so only its sub-tasks are copied.
+        var masterKeys = MasterKeys()
+        var masterKey: [String] = []
+        var counts: [String: SubTaskCounts] = [:]
+        var selected: [(key: String, index: Int)] = []
+        masterKey.reserveCapacity(subTasks.count)
+        for (index, subTask) in subTasks.enumerated() {
+            let master = masterKeys.key(subTask.master)
+            masterKey.append(master)
+            counts[master, default: SubTaskCounts()].add(subTask, now: now, instants: instants)
+            if query.matches(subTask, now: now, instants: instants) { selected.append((Self.key(subTask), index)) }
+        }
         let masters = Set(tasks.map { Self.key($0.dn) })
-        // Each DN's key is computed once: comparing parsed DNs inside the sort costs n·log n parses.
         let after = query.after.map { Self.key($0) }
-        let selected = subTasks
-            .filter { query.matches($0, now: now, instants: instants) }
-            .map { (key: Self.key($0.dn), subTask: $0) }
-            .sorted { $0.key < $1.key }
-            .drop { after != nil && $0.key <= after! }
-            .map(\.subTask)
-        let page = Array(selected.prefix(query.limit))
-        let next = selected.count > query.limit ? page.last?.dn : nil
-        let pageByMaster = Dictionary(grouping: page) { Self.key($0.master) }
+        selected.sort { $0.key < $1.key }
+        let remaining = selected.drop { after != nil && $0.key <= after! }
+        let page = remaining.prefix(query.limit).map(\.index)
+        let next = remaining.count > query.limit ? page.last.map { subTasks[$0].dn } : nil
+        let pageByMaster = Dictionary(grouping: page) { masterKey[$0] }
         let details = tasks.sorted(by: Self.order).map { task in
-            TaskDetail(
+            let key = Self.key(task.dn)
+            return TaskDetail(
                 task: task,
-                counts: SubTaskCounts(byMaster[Self.key(task.dn)] ?? [], now: now, instants: instants),
-                subTasks: pageByMaster[Self.key(task.dn)] ?? []
+                counts: counts[key] ?? SubTaskCounts(),
+                subTasks: (pageByMaster[key] ?? []).map { subTasks[$0] }
             )
         }
-        let orphans = page.filter { !masters.contains(Self.key($0.master)) }
+        let orphans = page.filter { !masters.contains(masterKey[$0]) }.map { subTasks[$0] }
         return KindListing(kind: kind, zone: snapshot.zone, tasks: details, orphans: orphans, next: next)
     }
 
@@ -129,7 +142,7 @@ public struct ListTasks: Sendable {
         let now = clock.now()
         guard let task = try await read({ try await directory.mainTask(named: name, kind: kind) }) else { return nil }
         let subTasks = try await read { try await directory.subTasks(ofMaster: task.dn) }
-        let sorted = subTasks.map { (key: Self.key($0.dn), subTask: $0) }.sorted { $0.key < $1.key }.map(\.subTask)
+        let sorted = subTasks.map { (key: Self.key($0), subTask: $0) }.sorted { $0.key < $1.key }.map(\.subTask)
         return (snapshot.zone, TaskDetail(task: task, counts: SubTaskCounts(sorted, now: now, instants: InstantCache(zone: snapshot.zone)), subTasks: sorted))
     }
 
@@ -139,6 +152,24 @@ public struct ListTasks: Sendable {
         guard let dn else { return "" }
         guard let parsed = try? DistinguishedName(parsing: dn) else { return dn.lowercased() }
         return parsed.description.lowercased()
+    }
+
+    /// `key(subTask.dn)` from the DN the sub-task already parsed.
+    static func key(_ subTask: SubTask) -> String {
+        subTask.distinguishedName.map { $0.description.lowercased() } ?? subTask.dn.lowercased()
+    }
+
+    /// Keys of master DNs, each distinct text parsed once.
+    struct MasterKeys {
+        private var known: [String: String] = [:]
+
+        mutating func key(_ dn: String?) -> String {
+            guard let dn else { return ListTasks.key(nil) }
+            if let key = known[dn] { return key }
+            let key = ListTasks.key(dn)
+            known[dn] = key
+            return key
+        }
     }
 
     static func order(_ lhs: MainTask, _ rhs: MainTask) -> Bool {

@@ -125,6 +125,8 @@ public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
     /// Escapes an attribute value per RFC 4514 §2.4: `"` `+` `,` `;` `<` `>` `\` get a
     /// backslash, a leading space or `#` and a trailing space are escaped, NUL becomes `\00`.
     public static func escapeValue(_ value: String) -> String {
+        // Most values need nothing: answer them as they are (listings print thousands of DNs).
+        guard needsEscaping(value) else { return value }
         let scalars = Array(value.unicodeScalars)
         var out = ""
         for (index, scalar) in scalars.enumerated() {
@@ -143,5 +145,19 @@ public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
             }
         }
         return out
+    }
+
+    /// Whether `escapeValue` changes `value`. Every character it escapes is ASCII, and a UTF-8
+    /// byte below 0x80 is always a whole ASCII character, so the bytes tell.
+    private static func needsEscaping(_ value: String) -> Bool {
+        let utf8 = value.utf8
+        guard let first = utf8.first, let last = utf8.last else { return false }
+        if first == UInt8(ascii: " ") || first == UInt8(ascii: "#") || last == UInt8(ascii: " ") { return true }
+        return utf8.contains { byte in
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\\"), 0: true
+            default: false
+            }
+        }
     }
 }

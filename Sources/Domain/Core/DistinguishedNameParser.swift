@@ -25,8 +25,21 @@ private struct DNParser {
         self.bytes = Array(text.utf8)
     }
 
-    private static let escapable: Set<UInt8> = Set("\"+,;<>\\ #=".utf8)
-    private static let mustEscape: Set<UInt8> = Set("\";<>".utf8)
+    // Switches rather than sets: these run for every byte of every DN of a listing.
+    private static func isEscapable(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "<"), UInt8(ascii: ">"),
+             UInt8(ascii: "\\"), UInt8(ascii: " "), UInt8(ascii: "#"), UInt8(ascii: "="): true
+        default: false
+        }
+    }
+
+    private static func mustEscape(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: ";"), UInt8(ascii: "<"), UInt8(ascii: ">"): true
+        default: false
+        }
+    }
 
     mutating func parse() throws(DomainError) -> [DistinguishedName.RDN] {
         guard !bytes.isEmpty else { return [] }
@@ -99,7 +112,7 @@ private struct DNParser {
                 if Self.isHex(next), index + 1 < bytes.count, Self.isHex(bytes[index + 1]) {
                     buffer.append(Self.hexValue(next) << 4 | Self.hexValue(bytes[index + 1]))
                     index += 2
-                } else if Self.escapable.contains(next) {
+                } else if Self.isEscapable(next) {
                     buffer.append(next)
                     index += 1
                 } else {
@@ -108,7 +121,7 @@ private struct DNParser {
                 significant = buffer.count
                 continue
             }
-            if Self.mustEscape.contains(byte) {
+            if Self.mustEscape(byte) {
                 throw fail("character '\(Character(Unicode.Scalar(byte)))' must be escaped in a value")
             }
             if byte == 0 { throw fail("NUL must be escaped as \\00") }

@@ -101,14 +101,17 @@ public struct SubTaskCounts: Sendable, Equatable {
 
     public init(_ subTasks: [SubTask], now: Date, instants: InstantCache) {
         self.init()
-        for subTask in subTasks {
-            switch subTask.status {
-            case .scheduled: scheduled += 1
-            case .completed: completed += 1
-            case .failed: failed += 1
-            }
-            if subTask.isDue(at: now, instants: instants) { due += 1 }
+        for subTask in subTasks { add(subTask, now: now, instants: instants) }
+    }
+
+    /// Counts one more sub-task.
+    public mutating func add(_ subTask: SubTask, now: Date, instants: InstantCache) {
+        switch subTask.status {
+        case .scheduled: scheduled += 1
+        case .completed: completed += 1
+        case .failed: failed += 1
         }
+        if subTask.isDue(at: now, instants: instants) { due += 1 }
     }
 
     public var total: Int { scheduled + completed + failed }

@@ -186,6 +186,25 @@ extension LiveServices {
             }
         }
 
+        /// The listings are written by `SortedJSONEncoder`: byte for byte what `JSONEncoder` with
+        /// sorted keys writes for the same content, as every other response is.
+        @Test func everyTaskResponseIsWhatJSONEncoderWritesWithSortedKeys() async throws {
+            try await withClient { client, token in
+                let uris = ["/api/tasks", "/api/tasks/mail?limit=3", "/api/tasks/mail/welcome-mail"]
+                    + ["mail", "lifeCycle", "notifications", "reminder", "audit"].map { "/api/tasks/\($0)" }
+                for uri in uris {
+                    let (status, body) = try await client.execute(uri: uri, method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
+                        (response.status, Data(buffer: response.body))
+                    }
+                    #expect(status == .ok, "\(uri)")
+                    #expect(body.last == UInt8(ascii: "\n"), "\(uri)")
+                    let served = body.dropLast()
+                    let expected = try AnyJSON.reencoded(served)
+                    #expect(String(decoding: served, as: UTF8.self) == String(decoding: expected, as: UTF8.self), "\(uri)")
+                }
+            }
+        }
+
         @Test func badQueriesAre400AndMissingTokens401() async throws {
             try await withClient { client, token in
                 for query in ["status=done", "due=maybe", "limit=0", "limit=abc", "cursor=%25%25"] {
