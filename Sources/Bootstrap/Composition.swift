@@ -111,7 +111,14 @@ enum Composition {
         let reminder = ReminderRun(.init(
             directory: directory, templates: templates, accounts: LDAPUserAccounts(client: ldap),
             tokens: try LDAPProlongationTokens(client: ldap, base: settings.ldap.base), signer: CryptoReminderTokenSigner(key: settings.reminderTokenKey),
-            delivery: delivery, fusionDirectoryURL: settings.prolongationBaseURL
+            delivery: delivery,
+            links: settings.prolongationByOrchestrator
+                ? .orchestrator(baseURL: settings.prolongationBaseURL ?? "", grants: store.grants)
+                : .fusionDirectory(baseURL: settings.prolongationBaseURL)
+        ))
+        let prolongation = ProlongAccount(.init(
+            directory: directory, accounts: LDAPUserAccounts(client: ldap), writer: LDAPAccountProlongations(client: ldap), grants: store.grants,
+            fusionDirectory: fusionDirectory, crypto: crypto, clock: clock
         ))
         let lifeCycle = LifeCycleRun(.init(
             directory: directory, accounts: LDAPSupannAccounts(client: ldap), fusionDirectory: fusionDirectory,
@@ -127,6 +134,7 @@ enum Composition {
             tasks: ListTasks(directory: directory, settings: DirectorySettings(directory: directory, clock: clock, ttl: TimeInterval(settings.configTTL)), clock: clock),
             runs: RunTasks(engine: engine, kinds: [mail, lifeCycle, notifications, reminder], activation: activation),
             records: RunRecords(history: store.history, clock: clock, retention: TimeInterval(settings.runRetentionDays) * 86_400),
+            prolongation: settings.prolongationByOrchestrator ? prolongation : nil,
             clock: clock
         )
     }
@@ -143,6 +151,7 @@ enum Composition {
         SessionRoutes(auth: useCases.auth).register(on: api)
         TaskRoutes(tasks: useCases.tasks, auth: useCases.auth, clock: useCases.clock).register(on: api)
         RunRoutes(runs: useCases.runs, records: useCases.records, auth: useCases.auth).register(on: api)
+        if let prolongation = useCases.prolongation { ProlongationRoutes(prolongation: prolongation).register(on: api) }
         OpenAPIRoutes(document: try OpenAPIDocument.load()).register(on: api)
         return router
     }
@@ -183,5 +192,7 @@ struct UseCases: Sendable {
     let tasks: ListTasks
     let runs: RunTasks
     let records: RunRecords
+    /// The prolongation page, in PROLONGATION_MODE=orchestrator only.
+    let prolongation: ProlongAccount?
     let clock: any WallClock
 }

@@ -20,7 +20,7 @@ import Testing
             ReminderRun(.init(
                 directory: base.directory, templates: base.directory, accounts: users, tokens: users, signer: EchoSigner(),
                 delivery: MailDelivery(transport: base.transport, stamp: base.directory, crypto: base.ids, clock: base.clock),
-                fusionDirectoryURL: ReminderRunTests.fdURL
+                links: .fusionDirectory(baseURL: ReminderRunTests.fdURL)
             ))
         }
 

@@ -29,12 +29,12 @@ public struct ReminderRun: KindRun {
         public let tokens: any ProlongationTokens
         public let signer: any ReminderTokenSigner
         public let delivery: MailDelivery
-        /// FUSION_DIRECTORY_API_URL: the link is built on it; nil → reminders with a link fail.
-        public let fusionDirectoryURL: String?
+        /// Where links point and how their tokens are kept.
+        public let links: ProlongationLinks
 
         public init(
             directory: any TaskDirectory, templates: any MailTemplates, accounts: any UserAccounts, tokens: any ProlongationTokens,
-            signer: any ReminderTokenSigner, delivery: MailDelivery, fusionDirectoryURL: String?
+            signer: any ReminderTokenSigner, delivery: MailDelivery, links: ProlongationLinks
         ) {
             self.directory = directory
             self.templates = templates
@@ -42,7 +42,22 @@ public struct ReminderRun: KindRun {
             self.tokens = tokens
             self.signer = signer
             self.delivery = delivery
-            self.fusionDirectoryURL = fusionDirectoryURL
+            self.links = links
+        }
+    }
+
+    /// PROLONGATION_MODE.
+    public enum ProlongationLinks: Sendable {
+        /// FusionDirectory's `accountProlongation.php` on this base (PROLONGATION_URL, else
+        /// FUSION_DIRECTORY_API_URL); its token entry in LDAP (spec §3.7). Nil → links fail.
+        case fusionDirectory(baseURL: String?)
+        /// This service's own page at `<baseURL>/api/prolongation`; grants in the state store,
+        /// the token only as a hash.
+        case orchestrator(baseURL: String, grants: any ProlongationGrants)
+
+        var isConfigured: Bool {
+            if case .fusionDirectory(nil) = self { return false }
+            return true
         }
     }
 
@@ -97,7 +112,7 @@ public struct ReminderRun: KindRun {
         case .remove(let why): return .failure(.notNeeded(why))
         case .fail(let why): return .failure(WorkRefusal(why))
         case .remind(let reminder):
-            if reminder.carriesLink, deps.fusionDirectoryURL == nil {
+            if reminder.carriesLink, !deps.links.isConfigured {
                 return .failure(WorkRefusal("FUSION_DIRECTORY_API_URL is not set: the prolongation link cannot be built"))
             }
             guard let mail = plan.accounts[user]?.mail else { return .failure(WorkRefusal("no mail on the user")) }
@@ -153,11 +168,9 @@ public struct ReminderRun: KindRun {
         guard let delivery = delivery(for: items, in: plan) else { return .failed("the main task, its template or the user is missing") }
         var mail = delivery.mail
         if delivery.carriesLink {
-            switch await prolongationToken(for: delivery) {
-            case .success(let token):
-                mail.body += ProlongationToken.link(fusionDirectoryURL: deps.fusionDirectoryURL ?? "", token: token, task: delivery.taskName)
-            case .failure(let refused):
-                return refused.value
+            switch await link(for: delivery, items: items) {
+            case .success(let link): mail.body += link
+            case .failure(let refused): return refused.value
             }
         }
         if let signature = signature(of: items, in: plan) { mail.body += "\n\n" + signature }
@@ -171,6 +184,32 @@ public struct ReminderRun: KindRun {
     }
 
     struct Refused: Error { let value: WorkOutcome }
+
+    /// The link of the user's copy, its token written first.
+    func link(for delivery: Delivery, items: [WorkItem]) async -> Result<String, Refused> {
+        switch deps.links {
+        case .fusionDirectory(let base):
+            return await prolongationToken(for: delivery).map { ProlongationToken.link(fusionDirectoryURL: base ?? "", token: $0, task: delivery.taskName) }
+        case .orchestrator(let base, let grants):
+            guard let days = delivery.reminder.tokenDays, let master = items.first?.subTask.master else { return .failure(Refused(value: .failed("no token lifetime"))) }
+            // Derived, not random: the same user, task, window and expiry give the same link, so a
+            // retry or a resend reuses it; only its hash is stored.
+            let seed = ["orchestrator-prolongation", delivery.account.dn.lowercased(), master.lowercased(), String(delivery.reminder.callDays), delivery.reminder.expiry.fdDate]
+            let token = ProlongationToken.base64URL(deps.signer.signatureBase64(of: seed.joined(separator: "\n")))
+            let grant = ProlongationGrant(
+                tokenHash: deps.delivery.crypto.storageHash(of: token), userDN: delivery.account.dn, taskDN: master,
+                callDays: delivery.reminder.callDays, expiresAt: deps.delivery.clock.now().addingTimeInterval(TimeInterval(days) * 86_400)
+            )
+            do {
+                try await grants.issue(grant)
+            } catch {
+                return .failure(Refused(value: .deferred("the prolongation link could not be stored: \(error)")))
+            }
+            var trimmed = base
+            while trimmed.hasSuffix("/") { trimmed.removeLast() }
+            return .success("\(trimmed)/api/prolongation?token=\(token)")
+        }
+    }
 
     /// The user's valid token, reused (and its lifetime extended to this call's), or a new one
     /// written before the message that carries it goes out.
@@ -209,7 +248,9 @@ public struct ReminderRun: KindRun {
     public func preview(together items: [WorkItem], in plan: Plan) async -> (RunReport.Outcome, String?) {
         guard let delivery = delivery(for: items, in: plan) else { return (.wouldFail, "the main task, its template or the user is missing") }
         var detail = "reminder \"\(delivery.mail.subject)\" to \(delivery.mail.recipient), \(delivery.reminder.callDays)-day window, expires on \(delivery.reminder.expiry)"
-        if delivery.carriesLink, let uid = delivery.account.uid {
+        if delivery.carriesLink, case .orchestrator = deps.links {
+            detail += ", with link (would record a single-use link served by this service)"
+        } else if delivery.carriesLink, let uid = delivery.account.uid {
             let existing = try? await deps.tokens.token(forUID: uid)
             let reused = existing?.isValid(for: delivery.account.dn, at: deps.delivery.clock.now()) == true
             detail += reused ? ", with link (reuses the valid token cn=\(uid),ou=tokens)" : ", with link (would write token cn=\(uid),ou=tokens)"

@@ -4,6 +4,7 @@ public protocol StateStore: Sendable {
     var tokens: any TokenStore { get }
     var work: any WorkJournal { get }
     var history: any RunHistory { get }
+    var grants: any ProlongationGrants { get }
     var probe: any HealthProbe { get }
     /// Applies pending schema migrations.
     func migrate() async throws

@@ -56,6 +56,9 @@ struct Settings: Sendable {
     /// Where prolongation links point: PROLONGATION_URL, else FUSION_DIRECTORY_API_URL (whose
     /// `/rest.php/v1` is dropped); nil → reminders with a link fail with the reason.
     var prolongationBaseURL: String?
+    /// PROLONGATION_MODE=orchestrator: the service serves the links itself at
+    /// `<PROLONGATION_URL>/api/prolongation` (PROLONGATION_URL then names this service).
+    var prolongationByOrchestrator: Bool
     var tokenExpiry: Int
     var refreshExpiry: Int
     /// Seconds a login can be renewed by refreshing, whatever the rotations (nil = no limit).
@@ -198,6 +201,16 @@ extension Settings {
             prolongationBaseURL = link
         } else {
             prolongationBaseURL = fusionDirectory?.url.absoluteString
+        }
+        switch read.optional("PROLONGATION_MODE")?.lowercased() ?? "fusiondirectory" {
+        case "fusiondirectory": prolongationByOrchestrator = false
+        case "orchestrator":
+            guard read.optional("PROLONGATION_URL") != nil else {
+                throw ConfigurationError(key: "PROLONGATION_URL", reason: "is required with PROLONGATION_MODE=orchestrator: the public URL of this service, e.g. https://orchestrator.example.org/orchestrator")
+            }
+            prolongationByOrchestrator = true
+        case let other:
+            throw ConfigurationError(key: "PROLONGATION_MODE", reason: "must be fusiondirectory or orchestrator (got \(other))")
         }
 
         let listen = read.optional("ORCHESTRATOR_LISTEN") ?? "127.0.0.1:8080"

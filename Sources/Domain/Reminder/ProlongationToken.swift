@@ -24,6 +24,18 @@ public enum ProlongationToken {
         })
     }
 
+    /// base64 → base64url without padding (RFC 4648 §5): the tokens of the service's own links.
+    public static func base64URL(_ base64: String) -> String {
+        String(base64.compactMap { character -> Character? in
+            switch character {
+            case "+": "-"
+            case "/": "_"
+            case "=": nil
+            default: character
+            }
+        })
+    }
+
     /// PHP `json_encode` of a string with default flags.
     public static func phpJSONString(_ text: String) -> String {
         var out = "\""
@@ -99,3 +111,4 @@ public struct StoredProlongationToken: Sendable, Equatable {
         type.lowercased() == "reminder" && self.userDN.lowercased() == userDN.lowercased() && expiresAt > now
     }
 }
+

@@ -3,7 +3,7 @@ import Domain
 import Foundation
 
 /// Audit events, users and token entries in memory, for the Notifications and Reminder runs.
-actor FakeUsers: AuditEvents, UserAccounts, ProlongationTokens {
+actor FakeUsers: AuditEvents, UserAccounts, ProlongationTokens, AccountProlongations {
     private var events: [String: AuditEvent] = [:]
     private var accounts: [String: ReminderAccount] = [:]
     private(set) var tokens: [String: StoredProlongationToken] = [:]
@@ -35,6 +35,29 @@ actor FakeUsers: AuditEvents, UserAccounts, ProlongationTokens {
     func store(_ token: StoredProlongationToken) {
         tokens[token.uid] = token
         tokenWrites.append(token)
+    }
+
+    private(set) var prolongations: [AccountProlongation] = []
+
+    /// Checks the old values like the LDAP modify does.
+    func apply(_ prolongation: AccountProlongation, to dn: String) -> Bool {
+        guard let account = accounts[dn] else { return false }
+        var dates = account.stateDates
+        var states = account.states
+        var shadow = account.shadowExpire
+        if let old = prolongation.oldDate, let new = prolongation.newDate {
+            guard let at = dates.firstIndex(of: old) else { return false }
+            dates[at] = new
+            states.removeAll { prolongation.oldStates.contains($0) }
+            if let state = prolongation.newState { states.append(state) }
+        }
+        if let old = prolongation.oldShadowExpire {
+            guard shadow == old else { return false }
+            shadow = prolongation.newShadowExpire
+        }
+        accounts[dn] = ReminderAccount(dn: dn, mail: account.mail, uid: account.uid, states: states, stateDates: dates, shadowExpire: shadow)
+        prolongations.append(prolongation)
+        return true
     }
 }
 

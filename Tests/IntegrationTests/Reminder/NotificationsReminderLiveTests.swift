@@ -1,5 +1,6 @@
 @testable import Bootstrap
 @testable import LDAPAdapter
+import StateStoreAdapter
 import Application
 import Crypto
 import Domain
@@ -174,6 +175,66 @@ extension LiveServices {
 }
 
 extension LiveServices.NotificationsReminderLiveTests {
+    /// PROLONGATION_MODE=orchestrator: GET changes nothing, POST prolongs once, a second POST and a
+    /// tampered link are refused, and the token is not in the database in clear.
+    @Test(.timeLimit(.minutes(2)))
+    func theServiceServesItsOwnSingleUseProlongationLink() async throws {
+        try fresh()
+        defer { try? fresh() }
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("prolong-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let store = EmbeddedStateStore(database: SQLiteDatabase(directory: state, logger: Logger(label: "prolong")), logger: Logger(label: "prolong"))
+        let settings = try services.settings(try settingsValues(["PROLONGATION_MODE": "orchestrator", "PROLONGATION_URL": "https://orchestrator.example.org/orchestrator"]))
+        let app = try await Composition.makeApplication(settings: settings, store: store, logger: Logger(label: "prolong"))
+        let user = "uid=lmartin,ou=people,dc=example,dc=org"
+        try await app.test(.router) { client in
+            let token = try #require(try await client.login("orchestrator", "orchestrator-pass")["access_token"])
+            #expect(try await client.json(.patch, "/api/tasks/reminder", bearer: token).status == .ok)
+            let mail = try #require(try texts(to: "lucie.martin@example.org").first)
+            let marker = "https://orchestrator.example.org/orchestrator/api/prolongation?token="
+            let range = try #require(mail.range(of: marker))
+            let link = String(mail[range.upperBound...].prefix { !$0.isWhitespace })
+            #expect(link.count == 43)
+            #expect(try texts(to: "hr@example.org").allSatisfy { !$0.contains(link) })
+            #expect(try await services.ldap().read("cn=lmartin,ou=tokens,dc=example,dc=org") == nil)
+            let before = try await services.ldap().read(user, attributes: ["supannRessourceEtatDate"])?.strings("supannRessourceEtatDate") ?? []
+
+            func page(_ method: HTTPRequest.Method, _ path: String, form: String? = nil) async throws -> (HTTPResponse.Status, String) {
+                try await client.execute(
+                    uri: path, method: method, headers: form == nil ? [:] : [.contentType: "application/x-www-form-urlencoded"],
+                    body: form.map { ByteBuffer(string: $0) }
+                ) { ($0.status, String(buffer: $0.body)) }
+            }
+            let (shown, html) = try await page(.get, "/orchestrator/api/prolongation?token=\(link)")
+            #expect(shown == .ok)
+            #expect(html.contains("<form method=\"post\">") && html.contains(user))
+            #expect(try await services.ldap().read(user, attributes: ["supannRessourceEtatDate"])?.strings("supannRessourceEtatDate") == before)
+
+            let (done, confirmation) = try await page(.post, "/orchestrator/api/prolongation", form: "token=\(link)")
+            #expect(done == .ok, "\(confirmation)")
+            let end = try #require(before.first { $0.hasPrefix("{COMPTE}") }.map { String($0.suffix(8)) })
+            let prolonged = try CalendarDate(fdDate: end).adding(days: 365).fdDate
+            let after = try await services.ldap().read(user, attributes: ["supannRessourceEtatDate", "supannRessourceEtat"])
+            #expect(after?.strings("supannRessourceEtatDate").contains("{COMPTE}A:SupannActif:\(end):\(prolonged)") == true, "\(String(describing: after))")
+            #expect(after?.strings("supannRessourceEtat").contains("{COMPTE}A:SupannActif") == true)
+
+            let (again, refusal) = try await page(.post, "/api/prolongation", form: "token=\(link)")
+            #expect(again == .gone && refusal.contains("already used"))
+            var tampered = Array(link)
+            tampered[0] = tampered[0] == "A" ? "B" : "A"
+            #expect(try await page(.post, "/api/prolongation", form: "token=\(String(tampered))").0 == .notFound)
+            #expect(try await page(.get, "/api/prolongation?token=x").0 == .badRequest)
+
+            // Only the hash is stored (the database file and its journal).
+            let files = try FileManager.default.subpathsOfDirectory(atPath: state)
+            #expect(!files.isEmpty)
+            for file in files {
+                let bytes = (try? Data(contentsOf: URL(fileURLWithPath: "\(state)/\(file)"))) ?? Data()
+                #expect(bytes.range(of: Data(link.utf8)) == nil, "\(file)")
+            }
+        }
+    }
+
     /// SIGKILL in the middle of a 120-user reminder run, then a restart: no one gets two reminders;
     /// the one message in flight at the kill is reported unknown, never resent on its own.
     @Test(.timeLimit(.minutes(3)))

@@ -118,6 +118,19 @@ extension StoreMigration {
         StoreMigration(version: 5, name: "work_item_progress", statements: [
             "ALTER TABLE work_items ADD COLUMN IF NOT EXISTS progress text",
         ]),
+        // Prolongation links the service serves itself: the token only as its SHA-256.
+        StoreMigration(version: 6, name: "prolongation_grants", statements: [
+            """
+            CREATE TABLE IF NOT EXISTS prolongation_grants (
+                token_hash text PRIMARY KEY,
+                user_dn text NOT NULL,
+                task_dn text NOT NULL,
+                call_days integer NOT NULL,
+                expires_at timestamptz NOT NULL,
+                used_at timestamptz
+            )
+            """,
+        ]),
     ]
 
     /// The embedded (SQLite) schema, in order; same versions and meaning as `postgres`.
@@ -221,6 +234,19 @@ extension StoreMigration {
         // Same as the PostgreSQL version 5.
         StoreMigration(version: 5, name: "work_item_progress", statements: [
             "ALTER TABLE work_items ADD COLUMN progress TEXT",
+        ]),
+        // Same as the PostgreSQL version 6 (times in unix milliseconds).
+        StoreMigration(version: 6, name: "prolongation_grants", statements: [
+            """
+            CREATE TABLE IF NOT EXISTS prolongation_grants (
+                token_hash TEXT PRIMARY KEY,
+                user_dn TEXT NOT NULL,
+                task_dn TEXT NOT NULL,
+                call_days INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                used_at INTEGER
+            )
+            """,
         ]),
     ]
 }

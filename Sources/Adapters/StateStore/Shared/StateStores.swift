@@ -14,12 +14,14 @@ public struct PostgresStateStore: RunningStateStore {
     public let tokens: any TokenStore
     public let work: any WorkJournal
     public let history: any RunHistory
+    public let grants: any ProlongationGrants
 
     public init(database: PostgresDatabase, logger: Logger) {
         self.database = database
         tokens = PostgresTokenStore(database: database, logger: logger)
         work = PostgresWorkJournal(database: database, logger: logger)
         history = PostgresRunHistory(database: database, logger: logger)
+        grants = PostgresProlongationGrants(database: database, logger: logger)
     }
 
     public var probe: any HealthProbe { database }
@@ -33,12 +35,14 @@ public struct EmbeddedStateStore: RunningStateStore {
     public let tokens: any TokenStore
     public let work: any WorkJournal
     public let history: any RunHistory
+    public let grants: any ProlongationGrants
 
     public init(database: SQLiteDatabase, logger: Logger) {
         self.database = database
         tokens = SQLiteTokenStore(database: database, logger: logger)
         work = SQLiteWorkJournal(database: database, logger: logger)
         history = SQLiteRunHistory(database: database)
+        grants = SQLiteProlongationGrants(database: database)
     }
 
     public var probe: any HealthProbe { database }
