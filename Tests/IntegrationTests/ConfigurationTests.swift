@@ -44,9 +44,23 @@ struct ConfigurationTests {
         ("FUSION_DIRECTORY_TIMEOUT_SECONDS", "0", "must be an integer in 1...300 (got 0)"),
         ("FUSION_DIRECTORY_CA_FILE", "/nonexistent/ca.pem", "cannot read /nonexistent/ca.pem"),
         ("FUSION_DIRECTORY_API_URL", "ftp://fd.example.org", "must be an http(s) URL (got ftp://fd.example.org)"),
+        ("PROLONGATION_URL", "fd.example.org", "must be an http(s) URL (got fd.example.org)"),
+        ("PROLONGATION_MODE", "both", "must be fusiondirectory or orchestrator (got both)"),
     ])
     func badValuesAreRejectedWithAReason(key: String, value: String, reason: String) {
         #expect(throws: ConfigurationError(key: key, reason: reason)) { try Settings(values: values([key: value])) }
+    }
+
+    @Test func prolongationLinksDefaultToFusionDirectoryAndTheOrchestratorModeNeedsItsURL() throws {
+        let plain = try Settings(values: values(["FUSION_DIRECTORY_API_URL": "https://fd.example.org/rest.php/v1", "WEB_LOGIN": "w", "WEB_PASS": "p"]))
+        #expect(!plain.prolongationByOrchestrator && plain.prolongationBaseURL == "https://fd.example.org/rest.php/v1")
+        #expect(plain.reminderTokenKey == String(repeating: "k", count: 32))
+        #expect(try Settings(values: values(["REMINDER_TOKEN_KEY": "other"])).reminderTokenKey == "other")
+        #expect(throws: ConfigurationError(key: "PROLONGATION_URL", reason: "is required with PROLONGATION_MODE=orchestrator: the public URL of this service, e.g. https://orchestrator.example.org/orchestrator")) {
+            try Settings(values: values(["PROLONGATION_MODE": "orchestrator"]))
+        }
+        let own = try Settings(values: values(["PROLONGATION_MODE": "Orchestrator", "PROLONGATION_URL": "https://orch.example.org/orchestrator"]))
+        #expect(own.prolongationByOrchestrator && own.prolongationBaseURL == "https://orch.example.org/orchestrator")
     }
 
     @Test func aBadDNIsRejected() {
