@@ -63,7 +63,8 @@ enum Composition {
             host: settings.mail.host, port: settings.mail.port, security: security,
             verifyCertificates: settings.mail.verifyCertificates, caFile: settings.mail.caFile,
             user: settings.mail.authenticate ? settings.mail.user : nil,
-            password: settings.mail.authenticate ? settings.mail.password : nil
+            password: settings.mail.authenticate ? settings.mail.password : nil,
+            connectTimeout: settings.mail.connectTimeout, messageTimeout: settings.mail.messageTimeout
         )
     }
 
@@ -101,7 +102,8 @@ enum Composition {
         let crypto = CryptoTokenCrypto()
         let engine = RunEngine(.init(
             directory: directory, statuses: updates, remover: updates, journal: store.work, history: store.history, clock: clock, ids: crypto,
-            shutdown: shutdown, lease: TimeInterval(settings.mailLease), batchSize: settings.runBatchSize
+            shutdown: shutdown, lease: TimeInterval(settings.mailLease), batchSize: settings.runBatchSize,
+            stopAfterUnreachable: settings.runStopAfterUnreachable
         ))
         let templates = try LDAPMailTemplates(client: ldap, base: settings.ldap.base)
         let transport = CurlMailTransport(settings: smtpSettings(settings))

@@ -43,6 +43,27 @@ import Testing
         #expect(record.attempts == 2)
     }
 
+    @Test func aRelayThatCannotBeReachedStopsTheRunAfterThreeAttemptsAndTheRestWaits() async throws {
+        let h = MailHarness()
+        await h.directory.addTemplate()
+        var subTasks: [String] = []
+        for index in 0..<10 {
+            subTasks.append(await h.directory.addMailSubTask("s\(index)", recipients: ["r\(index)@example.org"]))
+            await h.transport.answer(.fail(.connection("Failed to connect to 127.0.0.1 port 25")), for: "r\(index)@example.org")
+        }
+        let report = try await h.run()
+        #expect(report.summary.deferred == 3)
+        #expect(report.summary.skipped == 7)
+        let skipped = report.items.filter { $0.outcome == .skipped }.compactMap(\.detail)
+        #expect(skipped.count == 7 && skipped.allSatisfy { $0.hasPrefix("run stopped after 3 consecutive connection failures (Failed to connect") })
+        for dn in subTasks { #expect(await h.directory.status(of: dn) == "1") }
+
+        for index in 0..<10 { await h.transport.answer(.accept, for: "r\(index)@example.org") }
+        let next = try await h.run()
+        #expect(next.summary.applied == 10)
+        #expect(await h.transport.accepted.count == 10)
+    }
+
     @Test func aPermanentRefusalFailsItsSubTaskWithTheReplyWhenNothingElseIsOpen() async throws {
         let h = MailHarness()
         await h.directory.addTemplate()

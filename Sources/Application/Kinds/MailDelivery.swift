@@ -36,13 +36,15 @@ public struct MailDelivery: Sendable {
     }
 
     /// Sends and maps the result: accepted → applied; may have been delivered → unknown (never
-    /// resent on its own); transient → deferred; permanent → failed with the server's text.
+    /// resent on its own); the relay unreachable → unreachable; transient → deferred; permanent →
+    /// failed with the server's text.
     func send(_ mail: OutgoingMail) async -> WorkOutcome {
         do {
             try await transport.send(mail)
             return .applied
         } catch {
             if error.mayHaveBeenDelivered { return .unknown(error.summary) }
+            if case .connection = error { return .unreachable(error.summary) }
             return error.isTransient ? .deferred(error.summary) : .failed(error.summary)
         }
     }

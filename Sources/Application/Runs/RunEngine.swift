@@ -26,11 +26,14 @@ public struct RunEngineDependencies: Sendable {
     public let lease: TimeInterval
     /// Items claimed at a time: a long run holds only what it is about to apply.
     public let batchSize: Int
+    /// Consecutive effects that could not reach their dependency (the relay) before the run stops
+    /// and leaves the rest for the next run (RUN_STOP_AFTER_UNREACHABLE).
+    public let stopAfterUnreachable: Int
 
     public init(
         directory: any TaskDirectory, statuses: any SubTaskStatusWriter, remover: any SubTaskRemover, journal: any WorkJournal, history: any RunHistory,
         clock: any WallClock, ids: any TokenCrypto, shutdown: any ShutdownSignal = NeverShuttingDown(),
-        lease: TimeInterval = 600, batchSize: Int = 50
+        lease: TimeInterval = 600, batchSize: Int = 50, stopAfterUnreachable: Int = 3
     ) {
         self.directory = directory
         self.statuses = statuses
@@ -42,6 +45,7 @@ public struct RunEngineDependencies: Sendable {
         self.shutdown = shutdown
         self.lease = lease
         self.batchSize = max(1, batchSize)
+        self.stopAfterUnreachable = max(1, stopAfterUnreachable)
     }
 }
 
@@ -307,8 +311,14 @@ private struct RunState<Kind: KindRun> {
 
         var applied = 0
         var index = 0
+        var unreachable = 0
+        var stopReason: String?
         while index < units.count {
             if let limit, applied >= limit { break }
+            if let stopReason {
+                for entry in units[index...].joined() { note(entry.key.subTaskDN, entry.key.target, .skipped, stopReason) }
+                return
+            }
             if stopping {
                 for entry in units[index...].joined() { note(entry.key.subTaskDN, entry.key.target, .skipped, "the service is shutting down") }
                 return
@@ -328,6 +338,13 @@ private struct RunState<Kind: KindRun> {
                 reclaimApplying: kind.replay == .retry, now: now
             ))
             for unit in batch {
+                if let stopReason {
+                    for entry in unit {
+                        if claimed.contains(entry.key) { try await deps.journal.record(entry.key, .deferred(stopReason), owner: runID, now: deps.clock.now()) }
+                        note(entry.key.subTaskDN, entry.key.target, .skipped, stopReason)
+                    }
+                    continue
+                }
                 // A unit is one effect: applied only when this run holds all of it. A concurrent run
                 // that claimed part of it gives its part back too, so neither sends half of it; a
                 // later run takes the whole.
@@ -365,14 +382,25 @@ private struct RunState<Kind: KindRun> {
                 }
                 guard !items.isEmpty else { continue }
                 let outcome = unit.count == 1 ? await kind.apply(items[0], in: plan) : await kind.apply(together: items, in: plan)
-                if case .applied = outcome { applied += 1 } else if case .appliedNoting = outcome { applied += 1 }
+                switch outcome {
+                case .applied, .appliedNoting: applied += 1
+                default: break
+                }
+                if case .unreachable(let why) = outcome {
+                    unreachable += 1
+                    if unreachable >= deps.stopAfterUnreachable {
+                        stopReason = "run stopped after \(unreachable) consecutive connection failures (\(why)); the rest waits for the next run"
+                    }
+                } else {
+                    unreachable = 0
+                }
                 for item in items {
                     try await deps.journal.record(item.key, outcome, owner: runID, now: deps.clock.now())
                     let (reported, detail): (RunReport.Outcome, String?) = switch outcome {
                     case .applied: (.applied, nil)
                     case .appliedNoting(let remark): (.applied, remark)
                     case .notNeeded(let why): (.notNeeded, why)
-                    case .deferred(let why): (.deferred, why)
+                    case .deferred(let why), .unreachable(let why): (.deferred, why)
                     case .failed(let why): (.failed, why)
                     case .unknown(let why): (.unknown, why)
                     }

@@ -11,6 +11,9 @@ public enum WorkOutcome: Sendable, Equatable {
     case notNeeded(String)
     /// Transient, and the effect cannot have happened: released for a later run.
     case deferred(String)
+    /// Like `deferred`, because what the effect needs (the relay, FD) could not be reached: after a
+    /// few in a row the run stops instead of trying every item against it.
+    case unreachable(String)
     /// Permanent: the sub-task's status carries the text.
     case failed(String)
     /// The effect may have happened (reply lost after the data, crash mid-effect): reported and

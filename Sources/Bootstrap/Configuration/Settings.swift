@@ -32,6 +32,10 @@ struct Settings: Sendable {
         var caFile: String?
         /// The MAIL_SEC value PHP ignored and so do we (MAIL_SEC_VERIFY not TRUE), for the start-up warning.
         var ignoredSecurity: String?
+        /// Bound on reaching the relay, greeting included (MAIL_CONNECT_TIMEOUT_SECONDS).
+        var connectTimeout: Duration = .seconds(10)
+        /// Bound on one whole message (MAIL_TIMEOUT_SECONDS).
+        var messageTimeout: Duration = .seconds(60)
     }
 
     struct FusionDirectoryAPI: Sendable {
@@ -77,6 +81,8 @@ struct Settings: Sendable {
     var mailLease: Int
     /// Items a run claims at a time.
     var runBatchSize: Int
+    /// Consecutive connection failures (the relay) after which a run stops and leaves the rest.
+    var runStopAfterUnreachable: Int
     /// Days runs are kept in the history.
     var runRetentionDays: Int
     /// Attempts at FD's refresh of a Life Cycle user before the sub-task fails with FD's error.
@@ -172,7 +178,9 @@ extension Settings {
             security: security,
             verifyCertificates: verify,
             caFile: read.optional("MAIL_CA_FILE"),
-            ignoredSecurity: verify ? nil : read.optional("MAIL_SEC")
+            ignoredSecurity: verify ? nil : read.optional("MAIL_SEC"),
+            connectTimeout: .seconds(try read.integer("MAIL_CONNECT_TIMEOUT_SECONDS", default: 10, range: 1...300)),
+            messageTimeout: .seconds(try read.integer("MAIL_TIMEOUT_SECONDS", default: 60, range: 1...3_600))
         )
 
         // Validated even without FUSION_DIRECTORY_API_URL: a bad value is a mistake either way.
@@ -232,6 +240,7 @@ extension Settings {
         configTTL = try read.integer("ORCHESTRATOR_CONFIG_TTL", default: 60, range: 0...86_400)
         mailLease = try read.integer("MAIL_LEASE_SECONDS", default: 600, range: 1...86_400)
         runBatchSize = try read.integer("RUN_BATCH_SIZE", default: 50, range: 1...10_000)
+        runStopAfterUnreachable = try read.integer("RUN_STOP_AFTER_UNREACHABLE", default: 3, range: 1...10_000)
         runRetentionDays = try read.integer("RUN_HISTORY_RETENTION_DAYS", default: 90, range: 1...36_500)
         lifeCycleRefreshAttempts = try read.integer("LIFECYCLE_REFRESH_ATTEMPTS", default: 5, range: 1...100)
         shutdownTimeout = try read.integer("SHUTDOWN_TIMEOUT_SECONDS", default: 30, range: 1...3_600)
