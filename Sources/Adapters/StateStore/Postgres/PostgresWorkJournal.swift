@@ -15,6 +15,7 @@ import PostgresNIO
 /// - every transition is an `UPDATE … WHERE state IN <from> AND owner = <owner>`.
 public struct PostgresWorkJournal: WorkJournal {
     private let client: PostgresClient
+    private let timeout: Duration
     private let logger: Logger
 
     /// Keys or sub-task DNs per statement in `settle` and `records`.
@@ -22,12 +23,13 @@ public struct PostgresWorkJournal: WorkJournal {
 
     public init(database: PostgresDatabase, logger: Logger = Logger(label: "work-journal")) {
         client = database.client
+        timeout = database.callTimeout
         self.logger = logger
     }
 
     public func claim(_ keys: [WorkKey], owner: String, leaseUntil: Date, limit: Int, reclaimApplying: Bool, now: Date) async throws -> [WorkKey] {
         guard limit > 0, !keys.isEmpty else { return [] }
-        return try await PostgresStoreCall.run("cannot claim work items") {
+        return try await PostgresStoreCall.run("cannot claim work items", timeout: timeout) {
             // One pooled connection for the whole call; every statement still commits alone.
             try await client.withConnection { connection in
                 var claimed: [WorkKey] = []
@@ -58,7 +60,7 @@ public struct PostgresWorkJournal: WorkJournal {
     }
 
     public func extendLeases(owner: String, until: Date, now: Date) async throws -> Int {
-        try await PostgresStoreCall.run("cannot extend leases") {
+        try await PostgresStoreCall.run("cannot extend leases", timeout: timeout) {
             try await Self.count(try await client.query(
                 """
                 UPDATE work_items SET lease_expires_at = \(until)
@@ -71,7 +73,7 @@ public struct PostgresWorkJournal: WorkJournal {
     }
 
     public func begin(_ key: WorkKey, owner: String, now: Date) async throws -> Bool {
-        try await PostgresStoreCall.run("cannot begin the work item") {
+        try await PostgresStoreCall.run("cannot begin the work item", timeout: timeout) {
             try await Self.count(try await client.query(
                 """
                 UPDATE work_items SET state = 'applying', updated_at = \(now)
@@ -85,7 +87,7 @@ public struct PostgresWorkJournal: WorkJournal {
     }
 
     public func saveProgress(_ key: WorkKey, _ progress: String, owner: String, now: Date) async throws -> Bool {
-        try await PostgresStoreCall.run("cannot save the work item's progress") {
+        try await PostgresStoreCall.run("cannot save the work item's progress", timeout: timeout) {
             try await Self.count(try await client.query(
                 """
                 UPDATE work_items SET progress = \(progress), updated_at = \(now)
@@ -100,7 +102,7 @@ public struct PostgresWorkJournal: WorkJournal {
 
     public func record(_ key: WorkKey, _ outcome: WorkOutcome, owner: String, now: Date) async throws {
         let change = WorkTransition(outcome)
-        try await PostgresStoreCall.run("cannot record the work item") {
+        try await PostgresStoreCall.run("cannot record the work item", timeout: timeout) {
             // No lease check: what happened is recorded regardless (the effect is a fact).
             let rows = try await client.query(
                 """
@@ -122,7 +124,7 @@ public struct PostgresWorkJournal: WorkJournal {
 
     public func settle(_ keys: [WorkKey], now: Date) async throws {
         guard !keys.isEmpty else { return }
-        try await PostgresStoreCall.run("cannot settle work items") {
+        try await PostgresStoreCall.run("cannot settle work items", timeout: timeout) {
             for start in stride(from: 0, to: keys.count, by: Self.chunkSize) {
                 let chunk = keys[start..<min(start + Self.chunkSize, keys.count)]
                 let operations = chunk.map(\.operation.name)
@@ -144,7 +146,7 @@ public struct PostgresWorkJournal: WorkJournal {
     public func records(forSubTasks subTaskDNs: [String], operation: RunOperation) async throws -> [WorkRecord] {
         let unique = Array(Set(subTaskDNs))
         guard !unique.isEmpty else { return [] }
-        return try await PostgresStoreCall.run("cannot read work items") {
+        return try await PostgresStoreCall.run("cannot read work items", timeout: timeout) {
             var records: [WorkRecord] = []
             for start in stride(from: 0, to: unique.count, by: Self.chunkSize) {
                 let chunk = Array(unique[start..<min(start + Self.chunkSize, unique.count)])
@@ -172,7 +174,7 @@ public struct PostgresWorkJournal: WorkJournal {
     }
 
     public func reopen(_ records: [WorkRecord], now: Date) async throws -> [WorkKey] {
-        try await PostgresStoreCall.run("cannot reopen work items") {
+        try await PostgresStoreCall.run("cannot reopen work items", timeout: timeout) {
             var reopened: [WorkKey] = []
             for record in records where record.state == .done {
                 let key = record.key
@@ -194,7 +196,7 @@ public struct PostgresWorkJournal: WorkJournal {
 
     public func resolve(_ key: WorkKey, as resolution: WorkResolution, by actor: String, now: Date) async throws -> WorkRecord? {
         let settlement = WorkSettlement(resolution, by: actor, at: now)
-        return try await PostgresStoreCall.run("cannot settle the work item") {
+        return try await PostgresStoreCall.run("cannot settle the work item", timeout: timeout) {
             let rows = try await client.query(
                 """
                 UPDATE work_items SET state = \(settlement.state.rawValue), owner = \(settlement.owner), lease_expires_at = NULL,
