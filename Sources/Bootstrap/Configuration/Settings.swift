@@ -49,8 +49,7 @@ struct Settings: Sendable {
     }
 
     enum Database: Sendable {
-        /// `timeout`: bound on every store call (STORE_TIMEOUT_SECONDS).
-        case postgres(url: String, timeout: Duration)
+        case postgres(url: String)
         case embedded(directory: String)
     }
 
@@ -234,7 +233,7 @@ extension Settings {
                   components.host?.isEmpty == false else {
                 throw ConfigurationError(key: "DATABASE_URL", reason: "must be a postgres:// URL")
             }
-            database = .postgres(url: url, timeout: .seconds(try read.integer("STORE_TIMEOUT_SECONDS", default: 5, range: 1...300)))
+            database = .postgres(url: url)
         } else {
             database = .embedded(directory: read.optional("ORCHESTRATOR_STATE_DIR") ?? "/var/lib/fusiondirectory-orchestrator")
         }

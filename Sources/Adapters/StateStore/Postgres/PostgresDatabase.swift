@@ -8,12 +8,10 @@ import ServiceLifecycle
 /// the process, versioned migrations, and a readiness probe.
 public struct PostgresDatabase: Sendable {
     public let client: PostgresClient
-    /// Bound on every store call (STORE_TIMEOUT_SECONDS).
-    public let callTimeout: Duration
     private let logger: Logger
 
     /// `postgres://user:password@host:port/database?sslmode=disable|prefer|require`
-    public init(url: String, timeout: Duration = .seconds(5), logger: Logger) throws(StoreError) {
+    public init(url: String, logger: Logger) throws(StoreError) {
         guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else {
             throw .failed("DATABASE_URL is not a postgres:// URL")
         }
@@ -31,10 +29,9 @@ public struct PostgresDatabase: Sendable {
             password: components.password?.removingPercentEncoding,
             database: database.isEmpty ? nil : database, tls: tls
         )
-        configuration.options.connectTimeout = timeout
+        configuration.options.connectTimeout = .seconds(5)
         configuration.options.maximumConnections = 8
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        callTimeout = timeout
         self.logger = logger
     }
 

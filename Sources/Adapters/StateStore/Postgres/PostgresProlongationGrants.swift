@@ -7,17 +7,15 @@ import PostgresNIO
 /// Prolongation grants on PostgreSQL (table `prolongation_grants`, migration 6), shared by every replica.
 public struct PostgresProlongationGrants: ProlongationGrants {
     private let client: PostgresClient
-    private let timeout: Duration
     private let logger: Logger
 
     public init(database: PostgresDatabase, logger: Logger = Logger(label: "prolongation-grants")) {
         client = database.client
-        timeout = database.callTimeout
         self.logger = logger
     }
 
     public func issue(_ grant: ProlongationGrant) async throws {
-        try await PostgresStoreCall.run("cannot store the prolongation link", timeout: timeout) {
+        try await PostgresStoreCall.run("cannot store the prolongation link") {
             try await client.query(
                 """
                 INSERT INTO prolongation_grants (token_hash, user_dn, task_dn, call_days, expires_at)
@@ -30,7 +28,7 @@ public struct PostgresProlongationGrants: ProlongationGrants {
     }
 
     public func grant(tokenHash: String) async throws -> ProlongationGrant? {
-        try await PostgresStoreCall.run("cannot read the prolongation link", timeout: timeout) {
+        try await PostgresStoreCall.run("cannot read the prolongation link") {
             try await first(try await client.query(
                 "SELECT token_hash, user_dn, task_dn, call_days, expires_at, used_at FROM prolongation_grants WHERE token_hash = \(tokenHash)",
                 logger: logger
@@ -39,7 +37,7 @@ public struct PostgresProlongationGrants: ProlongationGrants {
     }
 
     public func redeem(tokenHash: String, now: Date) async throws -> ProlongationGrant? {
-        try await PostgresStoreCall.run("cannot use the prolongation link", timeout: timeout) {
+        try await PostgresStoreCall.run("cannot use the prolongation link") {
             try await first(try await client.query(
                 """
                 UPDATE prolongation_grants SET used_at = \(now) WHERE token_hash = \(tokenHash) AND used_at IS NULL AND expires_at > \(now)
@@ -51,7 +49,7 @@ public struct PostgresProlongationGrants: ProlongationGrants {
     }
 
     public func release(tokenHash: String) async throws {
-        try await PostgresStoreCall.run("cannot give the prolongation link back", timeout: timeout) {
+        try await PostgresStoreCall.run("cannot give the prolongation link back") {
             try await client.query("UPDATE prolongation_grants SET used_at = NULL WHERE token_hash = \(tokenHash)", logger: logger)
         }
     }

@@ -7,19 +7,17 @@ import PostgresNIO
 /// The run history on PostgreSQL (table `runs`, migration 4), shared by every replica.
 public struct PostgresRunHistory: RunHistory {
     private let client: PostgresClient
-    private let timeout: Duration
     private let logger: Logger
 
     public init(database: PostgresDatabase, logger: Logger = Logger(label: "run-history")) {
         client = database.client
-        timeout = database.callTimeout
         self.logger = logger
     }
 
     public func save(_ report: RunReport) async throws {
         let header = try StoredRunReport.header(report)
         let items = try StoredRunReport.items(report)
-        try await PostgresStoreCall.run("cannot save the run", timeout: timeout) {
+        try await PostgresStoreCall.run("cannot save the run") {
             try await client.query(
                 """
                 INSERT INTO runs (run_id, operation, started_at, ended_at, header, items)
@@ -35,7 +33,7 @@ public struct PostgresRunHistory: RunHistory {
         let name = operation?.name
         let startedBefore = before?.startedAt ?? .distantFuture
         let idBefore = before?.runID ?? ""
-        return try await PostgresStoreCall.run("cannot read the run history", timeout: timeout) {
+        return try await PostgresStoreCall.run("cannot read the run history") {
             let rows = try await client.query(
                 """
                 SELECT header FROM runs
@@ -52,7 +50,7 @@ public struct PostgresRunHistory: RunHistory {
     }
 
     public func run(id: String) async throws -> RunReport? {
-        try await PostgresStoreCall.run("cannot read the run", timeout: timeout) {
+        try await PostgresStoreCall.run("cannot read the run") {
             let rows = try await client.query("SELECT header, items FROM runs WHERE run_id = \(id)", logger: logger)
             for try await (header, items) in rows.decode((String, String).self) {
                 return try StoredRunReport.decode(header: header, items: items)
@@ -62,7 +60,7 @@ public struct PostgresRunHistory: RunHistory {
     }
 
     public func purge(endedBefore date: Date) async throws -> Int {
-        try await PostgresStoreCall.run("cannot purge the run history", timeout: timeout) {
+        try await PostgresStoreCall.run("cannot purge the run history") {
             var count = 0
             for try await _ in try await client.query("DELETE FROM runs WHERE ended_at < \(date) RETURNING 1", logger: logger) { count += 1 }
             return count

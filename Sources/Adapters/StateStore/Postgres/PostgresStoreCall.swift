@@ -3,20 +3,9 @@ import PostgresNIO
 
 /// How the PostgreSQL adapters report failures: a short `StoreError`, never SQL or server text.
 enum PostgresStoreCall {
-    /// Runs one store call within `timeout` (STORE_TIMEOUT_SECONDS): a database that is down or
-    /// does not answer costs that bound, then a 503, never a hang.
-    static func run<T: Sendable>(_ what: String, timeout: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    static func run<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
         do {
-            return try await withThrowingTaskGroup(of: T.self) { group in
-                group.addTask { try await body() }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    throw StoreError.unavailable("\(what): no answer within \(timeout)")
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next() else { throw StoreError.failed(what) }
-                return first
-            }
+            return try await body()
         } catch {
             throw storeError(error, what)
         }

@@ -12,17 +12,15 @@ import PostgresNIO
 /// and revokes its family.
 public struct PostgresTokenStore: TokenStore {
     private let client: PostgresClient
-    private let timeout: Duration
     private let logger: Logger
 
     public init(database: PostgresDatabase, logger: Logger = Logger(label: "token-store")) {
         client = database.client
-        timeout = database.callTimeout
         self.logger = logger
     }
 
     public func startFamily(familyID: String, subject: String, tokenHash: String, expiresAt: Date, now: Date) async throws {
-        try await PostgresStoreCall.run("cannot start the token family", timeout: timeout) {
+        try await PostgresStoreCall.run("cannot start the token family") {
             try await client.withTransaction(logger: logger) { connection in
                 try await connection.query(
                     "INSERT INTO token_families (family_id, subject, created_at, expires_at) VALUES (\(familyID), \(subject), \(now), \(expiresAt))",
@@ -37,7 +35,7 @@ public struct PostgresTokenStore: TokenStore {
     }
 
     public func rotate(presentedHash: String, nextHash: String, nextExpiresAt: Date, now: Date) async throws -> RotationOutcome {
-        try await PostgresStoreCall.run("cannot rotate the refresh token", timeout: timeout) {
+        try await PostgresStoreCall.run("cannot rotate the refresh token") {
             // A fresh token not marked used by the conditional update can only be one whose
             // insertion committed in between: look again, a bounded number of times.
             for _ in 0..<3 {
@@ -109,7 +107,7 @@ public struct PostgresTokenStore: TokenStore {
     }
 
     public func revokeFamily(ofToken tokenHash: String, now: Date) async throws -> FamilyRevocation {
-        try await PostgresStoreCall.run("cannot revoke the token family", timeout: timeout) {
+        try await PostgresStoreCall.run("cannot revoke the token family") {
             // One statement: the family row is locked, revoked if it was live, and its earlier
             // state reported, so concurrent logouts see exactly one `revoked`.
             let rows = try await client.query(
@@ -135,7 +133,7 @@ public struct PostgresTokenStore: TokenStore {
     }
 
     public func familyStartedAt(familyID: String) async throws -> Date? {
-        try await PostgresStoreCall.run("cannot read the token family", timeout: timeout) {
+        try await PostgresStoreCall.run("cannot read the token family") {
             let rows = try await client.query("SELECT created_at FROM token_families WHERE family_id = \(familyID)", logger: logger)
             var started: Date?
             for try await date in rows.decode(Date.self) { started = date }
@@ -144,7 +142,7 @@ public struct PostgresTokenStore: TokenStore {
     }
 
     public func revokedFamilies(since: Date) async throws -> [RevokedFamily] {
-        try await PostgresStoreCall.run("cannot list revoked token families", timeout: timeout) {
+        try await PostgresStoreCall.run("cannot list revoked token families") {
             let rows = try await client.query(
                 "SELECT family_id, revoked_at FROM token_families WHERE revoked_at >= \(since) ORDER BY revoked_at, family_id",
                 logger: logger
@@ -158,7 +156,7 @@ public struct PostgresTokenStore: TokenStore {
     }
 
     public func purgeExpired(now: Date) async throws -> Int {
-        try await PostgresStoreCall.run("cannot purge expired refresh tokens", timeout: timeout) {
+        try await PostgresStoreCall.run("cannot purge expired refresh tokens") {
             try await client.withTransaction(logger: logger) { connection -> Int in
                 // Tokens first (their own expiry, or their family's), so that the count includes
                 // what the cascade of the family delete would otherwise remove silently.

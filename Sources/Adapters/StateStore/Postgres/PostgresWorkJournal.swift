@@ -15,7 +15,6 @@ import PostgresNIO
 /// - every transition is an `UPDATE … WHERE state IN <from> AND owner = <owner>`.
 public struct PostgresWorkJournal: WorkJournal {
     private let client: PostgresClient
-    private let timeout: Duration
     private let logger: Logger
 
     /// Keys or sub-task DNs per statement in `settle` and `records`.
@@ -23,13 +22,12 @@ public struct PostgresWorkJournal: WorkJournal {
 
     public init(database: PostgresDatabase, logger: Logger = Logger(label: "work-journal")) {
         client = database.client
-        timeout = database.callTimeout
         self.logger = logger
     }
 
     public func claim(_ keys: [WorkKey], owner: String, leaseUntil: Date, limit: Int, reclaimApplying: Bool, now: Date) async throws -> [WorkKey] {
         guard limit > 0, !keys.isEmpty else { return [] }
-        return try await PostgresStoreCall.run("cannot claim work items", timeout: timeout) {
+        return try await PostgresStoreCall.run("cannot claim work items") {
             // One pooled connection for the whole call; every statement still commits alone.
             try await client.withConnection { connection in
                 var claimed: [WorkKey] = []
@@ -60,7 +58,7 @@ public struct PostgresWorkJournal: WorkJournal {
     }
 
     public func extendLeases(owner: String, until: Date, now: Date) async throws -> Int {
-        try await PostgresStoreCall.run("cannot extend leases", timeout: timeout) {
+        try await PostgresStoreCall.run("cannot extend leases") {
             try await Self.count(try await client.query(
                 """
                 UPDATE work_items SET lease_expires_at = \(until)
@@ -73,7 +71,7 @@ public struct PostgresWorkJournal: WorkJournal {
     }
 
     public func begin(_ key: WorkKey, owner: String, now: Date) async throws -> Bool {
-        try await PostgresStoreCall.run("cannot begin the work item", timeout: timeout) {
+        try await PostgresStoreCall.run("cannot begin the work item") {
             try await Self.count(try await client.query(
                 """
                 UPDATE work_items SET state = 'applying', updated_at = \(now)
@@ -87,7 +85,7 @@ public struct PostgresWorkJournal: WorkJournal {
     }
 
     public func saveProgress(_ key: WorkKey, _ progress: String, owner: String, now: Date) async throws -> Bool {
-        try await PostgresStoreCall.run("cannot save the work item's progress", timeout: timeout) {
+        try await PostgresStoreCall.run("cannot save the work item's progress") {
             try await Self.count(try await client.query(
                 """
                 UPDATE work_items SET progress = \(progress), updated_at = \(now)
@@ -102,7 +100,7 @@ public struct PostgresWorkJournal: WorkJournal {
 
     public func record(_ key: WorkKey, _ outcome: WorkOutcome, owner: String, now: Date) async throws {
         let change = WorkTransition(outcome)
-        try await PostgresStoreCall.run("cannot record the work item", timeout: timeout) {
+        try await PostgresStoreCall.run("cannot record the work item") {
             // No lease check: what happened is recorded regardless (the effect is a fact).
             let rows = try await client.query(
                 """
@@ -124,7 +122,7 @@ public struct PostgresWorkJournal: WorkJournal {
 
     public func settle(_ keys: [WorkKey], now: Date) async throws {
         guard !keys.isEmpty else { return }
-        try await PostgresStoreCall.run("cannot settle work items", timeout: timeout) {
+        try await PostgresStoreCall.run("cannot settle work items") {
             for start in stride(from: 0, to: keys.count, by: Self.chunkSize) {
                 let chunk = keys[start..<min(start + Self.chunkSize, keys.count)]
                 let operations = chunk.map(\.operation.name)
@@ -146,7 +144,7 @@ public struct PostgresWorkJournal: WorkJournal {
     public func records(forSubTasks subTaskDNs: [String], operation: RunOperation) async throws -> [WorkRecord] {
         let unique = Array(Set(subTaskDNs))
         guard !unique.isEmpty else { return [] }
-        return try await PostgresStoreCall.run("cannot read work items", timeout: timeout) {
+        return try await PostgresStoreCall.run("cannot read work items") {
             var records: [WorkRecord] = []
             for start in stride(from: 0, to: unique.count, by: Self.chunkSize) {
                 let chunk = Array(unique[start..<min(start + Self.chunkSize, unique.count)])
@@ -174,7 +172,7 @@ public struct PostgresWorkJournal: WorkJournal {
     }
 
     public func reopen(_ records: [WorkRecord], now: Date) async throws -> [WorkKey] {
-        try await PostgresStoreCall.run("cannot reopen work items", timeout: timeout) {
+        try await PostgresStoreCall.run("cannot reopen work items") {
             var reopened: [WorkKey] = []
             for record in records where record.state == .done {
                 let key = record.key
@@ -196,7 +194,7 @@ public struct PostgresWorkJournal: WorkJournal {
 
     public func resolve(_ key: WorkKey, as resolution: WorkResolution, by actor: String, now: Date) async throws -> WorkRecord? {
         let settlement = WorkSettlement(resolution, by: actor, at: now)
-        return try await PostgresStoreCall.run("cannot settle the work item", timeout: timeout) {
+        return try await PostgresStoreCall.run("cannot settle the work item") {
             let rows = try await client.query(
                 """
                 UPDATE work_items SET state = \(settlement.state.rawValue), owner = \(settlement.owner), lease_expires_at = NULL,
