@@ -99,7 +99,7 @@ extension LiveServices {
                             let (client, token) = index % 2 == 0 ? (a, tokenA) : (b, tokenB)
                             group.addTask {
                                 let reply = try await client.json(.patch, "/api/tasks/mail", bearer: token)
-                                #expect(reply.status == .ok)
+                                #expect(reply.status == .ok, "\(reply.errorCode ?? "") \(reply.message ?? "")")
                                 return []
                             }
                             if index == 40 {
