@@ -47,6 +47,28 @@ actor LDAPConnectionPool {
         }
     }
 
+    /// Like `withConnection`, but only with a connection that is idle or may be opened now:
+    /// nil at once, without waiting, when the pool is fully in use (helpers of a bulk delete
+    /// must not queue behind the search whose pages they delete).
+    func withFreeConnection<T: Sendable>(_ body: @Sendable (LDAPConnection) async throws -> T) async throws -> T? {
+        let connection: LDAPConnection
+        if let free = idle.popLast() {
+            connection = free
+        } else if openCount < configuration.maxConnections, waiters.isEmpty {
+            connection = try await open()
+        } else {
+            return nil
+        }
+        do {
+            let value = try await body(connection)
+            await checkIn(connection)
+            return value
+        } catch {
+            await checkIn(connection)
+            throw error
+        }
+    }
+
     var statistics: (open: Int, idle: Int, waiting: Int) { (openCount, idle.count, waiters.count) }
 
     private func checkOut() async throws -> LDAPConnection {
@@ -80,6 +102,11 @@ actor LDAPConnectionPool {
     private func checkIn(_ connection: LDAPConnection) async {
         if await connection.isBroken {
             releaseSlot()
+            // The server went away (or restarted): the idle connections are as dead as this one,
+            // and a reader retrying once must not be handed another of them.
+            let stale = idle
+            idle.removeAll()
+            for _ in stale { releaseSlot() }
             return
         }
         if !waiters.isEmpty {
