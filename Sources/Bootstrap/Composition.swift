@@ -1,5 +1,6 @@
 import AdapterSupport
 import Application
+import ArchiveAdapter
 import AuthCryptoAdapter
 import Domain
 import Foundation
@@ -115,11 +116,21 @@ enum Composition {
             directory: directory, journal: store.work, history: store.history, fusionDirectory: fusionDirectory, clock: clock, ids: crypto,
             lease: TimeInterval(settings.mailLease)
         ))
+        let progress = LoggingRunProgressLog(logger: logger)
+        let audit = AuditRetentionRun(.init(
+            directory: directory, events: LDAPAuditEvents(client: ldap, base: settings.ldap.base), statuses: updates,
+            archive: settings.auditArchiveDirectory.map { FileAuditArchive(directory: $0) }, history: store.history, clock: clock, ids: crypto,
+            shutdown: shutdown, log: progress
+        ))
+        let removal = RemoveCompletedSubTasks(.init(
+            subTasks: LDAPCompletedSubTasks(client: ldap, base: settings.ldap.base), history: store.history, clock: clock, ids: crypto,
+            shutdown: shutdown, log: progress
+        ))
         return UseCases(
             auth: await authDependencies(settings: settings, ldap: ldap, store: store, clock: clock, logger: logger),
             readiness: CheckReadiness(probes: [LDAPDirectoryHealth(client: ldap, baseDN: settings.ldap.base), store.probe]),
             tasks: ListTasks(directory: directory, settings: DirectorySettings(directory: directory, clock: clock, ttl: TimeInterval(settings.configTTL)), clock: clock),
-            runs: RunTasks(engine: engine, kinds: [mail, lifeCycle], activation: activation),
+            runs: RunTasks(engine: engine, kinds: [mail, lifeCycle], activation: activation, operations: [audit, removal]),
             records: RunRecords(history: store.history, clock: clock, retention: TimeInterval(settings.runRetentionDays) * 86_400),
             clock: clock
         )
