@@ -36,7 +36,11 @@ actor LDAPConnectionPool {
     /// Runs `body` with a connection of its own; the connection goes back to the pool afterwards
     /// (or is dropped if `body` left it broken).
     func withConnection<T: Sendable>(_ body: @Sendable (LDAPConnection) async throws -> T) async throws -> T {
-        let connection = try await checkOut()
+        try await lend(try await checkOut(), to: body)
+    }
+
+    /// Runs `body` with `connection`, which comes back to the pool whatever `body` does.
+    private func lend<T: Sendable>(_ connection: LDAPConnection, to body: @Sendable (LDAPConnection) async throws -> T) async throws -> T {
         do {
             let value = try await body(connection)
             await checkIn(connection)
@@ -59,14 +63,7 @@ actor LDAPConnectionPool {
         } else {
             return nil
         }
-        do {
-            let value = try await body(connection)
-            await checkIn(connection)
-            return value
-        } catch {
-            await checkIn(connection)
-            throw error
-        }
+        return try await lend(connection, to: body)
     }
 
     var statistics: (open: Int, idle: Int, waiting: Int) { (openCount, idle.count, waiters.count) }

@@ -63,24 +63,15 @@ public struct AuditRetentionRun: OperationRun {
     }
 
     public func run(mode: RunMode, trigger: RunReport.Trigger) async throws(ServiceError) -> RunReport {
-        let startedAt = deps.clock.now()
-        let asOf: Date = if case .dryRun(let at?) = mode { at } else { startedAt }
-        let runID = deps.ids.newIdentifier()
+        let frame = OperationFrame(operation, mode: mode, trigger: trigger, clock: deps.clock, ids: deps.ids)
         var report = ReportBuilder()
         let passes: [RunReport.RetentionPass]
         do {
-            passes = try await retain(runID: runID, asOf: asOf, dryRun: mode.isDryRun, report: &report)
+            passes = try await retain(runID: frame.runID, asOf: frame.asOf, dryRun: frame.dryRun, report: &report)
         } catch {
             throw ServiceError.from(error, doing: "the audit run")
         }
-        let result = RunReport(
-            runID: runID, operation: operation.name, trigger: trigger, dryRun: mode.isDryRun, asOf: asOf, startedAt: startedAt,
-            endedAt: deps.clock.now(), summary: report.summary, skippedReason: nil, items: report.items, retention: passes
-        )
-        if !mode.isDryRun {
-            do { try await deps.history.save(result) } catch { throw ServiceError.from(error, doing: "saving the run") }
-        }
-        return result
+        return try await frame.finish(report, retention: passes, clock: deps.clock, history: deps.history)
     }
 
     private func retain(runID: String, asOf: Date, dryRun: Bool, report: inout ReportBuilder) async throws -> [RunReport.RetentionPass] {

@@ -41,12 +41,9 @@ public struct RemoveCompletedSubTasks: OperationRun {
     }
 
     public func run(mode: RunMode, trigger: RunReport.Trigger) async throws(ServiceError) -> RunReport {
-        let startedAt = deps.clock.now()
-        let asOf: Date = if case .dryRun(let at?) = mode { at } else { startedAt }
-        let runID = deps.ids.newIdentifier()
-        let tally = RemovalTally(dryRun: mode.isDryRun)
-        let (shutdown, log, name) = (deps.shutdown, deps.log, operation.name)
-        let dryRun = mode.isDryRun
+        let frame = OperationFrame(operation, mode: mode, trigger: trigger, clock: deps.clock, ids: deps.ids)
+        let tally = RemovalTally(dryRun: frame.dryRun)
+        let (shutdown, log, name, runID, dryRun) = (deps.shutdown, deps.log, operation.name, frame.runID, frame.dryRun)
         var stoppedBy: String?
         do {
             try await deps.subTasks.forEachPage { page, deleter in
@@ -66,16 +63,11 @@ public struct RemoveCompletedSubTasks: OperationRun {
             guard await tally.touched else { throw ServiceError.from(error, doing: "removing completed sub-tasks") }
             stoppedBy = AuditRetentionRun.describe(error)
         }
-        let (items, summary, removals) = await tally.result()
-        let result = RunReport(
-            runID: runID, operation: name, trigger: trigger, dryRun: dryRun, asOf: asOf, startedAt: startedAt, endedAt: deps.clock.now(),
-            summary: summary, skippedReason: stoppedBy.map { "stopped early: \($0); a later run removes the rest" }, items: items,
-            removals: removals
+        let (report, removals) = await tally.result()
+        return try await frame.finish(
+            report, skippedReason: stoppedBy.map { "stopped early: \($0); a later run removes the rest" }, removals: removals,
+            clock: deps.clock, history: deps.history
         )
-        if !dryRun {
-            do { try await deps.history.save(result) } catch { throw ServiceError.from(error, doing: "saving the run") }
-        }
-        return result
     }
 }
 
@@ -125,7 +117,7 @@ private actor RemovalTally {
         return "\(report.summary.applied) completed sub-tasks removed so far"
     }
 
-    func result() -> ([RunReport.Item], RunReport.Summary, [RunReport.Removal]) {
-        (report.items, report.summary, removals.values.sorted { $0.mainTask < $1.mainTask })
+    func result() -> (ReportBuilder, [RunReport.Removal]) {
+        (report, removals.values.sorted { $0.mainTask < $1.mainTask })
     }
 }
