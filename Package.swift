@@ -68,6 +68,10 @@ let package = Package(
             path: "Sources/Adapters/FusionDirectoryREST", swiftSettings: strict
         ),
         .target(
+            name: "ArchiveAdapter", dependencies: ["Domain", "Application"],
+            path: "Sources/Adapters/Archive", swiftSettings: strict
+        ),
+        .target(
             name: "InMemoryAdapter", dependencies: ["Domain", "Application"],
             path: "Sources/Adapters/InMemory", swiftSettings: strict
         ),
@@ -105,7 +109,7 @@ let package = Package(
             name: "Bootstrap",
             dependencies: [
                 "Domain", "Application", "AdapterSupport", "LDAPAdapter", "SMTPAdapter", "StateStoreAdapter", "InMemoryAdapter", "AuthCryptoAdapter", "LoggingAdapter", "HTTPAdapter",
-                "FusionDirectoryRESTAdapter",
+                "FusionDirectoryRESTAdapter", "ArchiveAdapter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -131,7 +135,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "Domain", "Application", "AdapterSupport", "LDAPAdapter", "SMTPAdapter", "StateStoreAdapter", "InMemoryAdapter", "AuthCryptoAdapter", "LoggingAdapter", "HTTPAdapter", "Bootstrap",
-                "FusionDirectoryRESTAdapter",
+                "FusionDirectoryRESTAdapter", "ArchiveAdapter",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -1,5 +1,6 @@
 import AdapterSupport
 import Application
+import ArchiveAdapter
 import AuthCryptoAdapter
 import Domain
 import Foundation
@@ -109,7 +110,7 @@ enum Composition {
         let transport = CurlMailTransport(settings: smtpSettings(settings))
         let mail = MailRun(.init(templates: templates, transport: transport, stamp: updates, crypto: crypto, clock: clock))
         let delivery = MailDelivery(transport: transport, stamp: updates, crypto: crypto, clock: clock)
-        let notifications = NotificationsRun(.init(directory: directory, templates: templates, events: LDAPAuditEvents(client: ldap), delivery: delivery))
+        let notifications = NotificationsRun(.init(directory: directory, templates: templates, events: LDAPAuditEventLookup(client: ldap), delivery: delivery))
         let reminder = ReminderRun(.init(
             directory: directory, templates: templates, accounts: LDAPUserAccounts(client: ldap),
             tokens: try LDAPProlongationTokens(client: ldap, base: settings.ldap.base), signer: CryptoReminderTokenSigner(key: settings.reminderTokenKey),
@@ -130,11 +131,21 @@ enum Composition {
             directory: directory, journal: store.work, history: store.history, fusionDirectory: fusionDirectory, clock: clock, ids: crypto,
             lease: TimeInterval(settings.mailLease)
         ))
+        let progress = LoggingRunProgressLog(logger: logger)
+        let audit = AuditRetentionRun(.init(
+            directory: directory, events: LDAPAuditEvents(client: ldap, base: settings.ldap.base), statuses: updates,
+            archive: settings.auditArchiveDirectory.map { FileAuditArchive(directory: $0) }, history: store.history, clock: clock, ids: crypto,
+            shutdown: shutdown, log: progress
+        ))
+        let removal = RemoveCompletedSubTasks(.init(
+            subTasks: LDAPCompletedSubTasks(client: ldap, base: settings.ldap.base), history: store.history, clock: clock, ids: crypto,
+            shutdown: shutdown, log: progress
+        ))
         return UseCases(
             auth: await authDependencies(settings: settings, ldap: ldap, store: store, clock: clock, logger: logger),
             readiness: CheckReadiness(probes: [LDAPDirectoryHealth(client: ldap, baseDN: settings.ldap.base), store.probe]),
             tasks: ListTasks(directory: directory, settings: DirectorySettings(directory: directory, clock: clock, ttl: TimeInterval(settings.configTTL)), clock: clock),
-            runs: RunTasks(engine: engine, kinds: [mail, lifeCycle, notifications, reminder], activation: activation),
+            runs: RunTasks(engine: engine, kinds: [mail, lifeCycle, notifications, reminder], activation: activation, operations: [audit, removal]),
             records: RunRecords(history: store.history, clock: clock, retention: TimeInterval(settings.runRetentionDays) * 86_400),
             prolongation: settings.prolongationByOrchestrator ? prolongation : nil,
             clock: clock

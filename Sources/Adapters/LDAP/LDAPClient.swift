@@ -34,7 +34,7 @@ public struct LDAPClient: Sendable {
     }
 
     public let configuration: Configuration
-    private let pool: LDAPConnectionPool
+    let pool: LDAPConnectionPool
 
     public init(configuration: Configuration) {
         self.configuration = configuration

@@ -108,6 +108,50 @@ actor LDAPConnection {
         if rc != LDAP_SUCCESS { throw failure(rc, "delete", detail: rc == LDAP_NO_SUCH_OBJECT ? dn : nil) }
     }
 
+    /// Deletes each DN in turn, in one hop onto this connection's queue; one error (or nil) per
+    /// DN. With `assertion` (RFC 4528) an entry is deleted only while it still matches the
+    /// filter; otherwise its result is LDAP_ASSERTION_FAILED. Stops trying once the connection
+    /// broke: the rest fail with that error.
+    func deleteEach(_ dns: [String], assertion: String?) -> [LDAPResultError?] {
+        var control: UnsafeMutablePointer<LDAPControl>?
+        if let assertion {
+            var filter = Array(assertion.utf8CString)
+            let (rc, created) = filter.withUnsafeMutableBufferPointer { buffer -> (Int32, UnsafeMutablePointer<LDAPControl>?) in
+                var out: UnsafeMutablePointer<LDAPControl>?
+                let rc = ldap_create_assertion_control(ld, buffer.baseAddress, 1, &out)
+                return (rc, out)
+            }
+            control = created
+            if rc != LDAP_SUCCESS {
+                let error = failure(rc, "delete", detail: "assertion control")
+                return dns.map { _ in error }
+            }
+        }
+        defer { if let control { ldap_control_free(control) } }
+        let controls = UnsafeMutablePointer<UnsafeMutablePointer<LDAPControl>?>.allocate(capacity: 2)
+        controls[0] = control
+        controls[1] = nil
+        defer { controls.deallocate() }
+        var results: [LDAPResultError?] = []
+        results.reserveCapacity(dns.count)
+        var broken: LDAPResultError?
+        for dn in dns {
+            if let broken {
+                results.append(broken)
+                continue
+            }
+            let rc = ldap_delete_ext_s(ld, dn, control == nil ? nil : controls, nil)
+            guard rc != LDAP_SUCCESS else {
+                results.append(nil)
+                continue
+            }
+            let error = failure(rc, "delete", detail: rc == LDAP_NO_SUCH_OBJECT ? dn : nil)
+            if error.breaksConnection { broken = error }
+            results.append(error)
+        }
+        return results
+    }
+
     // MARK: - result handling
 
     private func check(_ rc: Int32, _ operation: String) throws(LDAPResultError) {

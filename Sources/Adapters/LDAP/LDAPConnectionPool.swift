@@ -36,7 +36,11 @@ actor LDAPConnectionPool {
     /// Runs `body` with a connection of its own; the connection goes back to the pool afterwards
     /// (or is dropped if `body` left it broken).
     func withConnection<T: Sendable>(_ body: @Sendable (LDAPConnection) async throws -> T) async throws -> T {
-        let connection = try await checkOut()
+        try await lend(try await checkOut(), to: body)
+    }
+
+    /// Runs `body` with `connection`, which comes back to the pool whatever `body` does.
+    private func lend<T: Sendable>(_ connection: LDAPConnection, to body: @Sendable (LDAPConnection) async throws -> T) async throws -> T {
         do {
             let value = try await body(connection)
             await checkIn(connection)
@@ -45,6 +49,21 @@ actor LDAPConnectionPool {
             await checkIn(connection)
             throw error
         }
+    }
+
+    /// Like `withConnection`, but only with a connection that is idle or may be opened now:
+    /// nil at once, without waiting, when the pool is fully in use (helpers of a bulk delete
+    /// must not queue behind the search whose pages they delete).
+    func withFreeConnection<T: Sendable>(_ body: @Sendable (LDAPConnection) async throws -> T) async throws -> T? {
+        let connection: LDAPConnection
+        if let free = idle.popLast() {
+            connection = free
+        } else if openCount < configuration.maxConnections, waiters.isEmpty {
+            connection = try await open()
+        } else {
+            return nil
+        }
+        return try await lend(connection, to: body)
     }
 
     var statistics: (open: Int, idle: Int, waiting: Int) { (openCount, idle.count, waiters.count) }
@@ -80,6 +99,11 @@ actor LDAPConnectionPool {
     private func checkIn(_ connection: LDAPConnection) async {
         if await connection.isBroken {
             releaseSlot()
+            // The server went away (or restarted): the idle connections are as dead as this one,
+            // and a reader retrying once must not be handed another of them.
+            let stale = idle
+            idle.removeAll()
+            for _ in stale { releaseSlot() }
             return
         }
         if !waiters.isEmpty {

@@ -21,10 +21,10 @@ public struct NotificationsRun: KindRun {
     public struct Dependencies: Sendable {
         public let directory: any TaskDirectory
         public let templates: any MailTemplates
-        public let events: any AuditEvents
+        public let events: any AuditEventLookup
         public let delivery: MailDelivery
 
-        public init(directory: any TaskDirectory, templates: any MailTemplates, events: any AuditEvents, delivery: MailDelivery) {
+        public init(directory: any TaskDirectory, templates: any MailTemplates, events: any AuditEventLookup, delivery: MailDelivery) {
             self.directory = directory
             self.templates = templates
             self.events = events

@@ -109,6 +109,7 @@ public struct RunReport: Sendable, Equatable, Codable {
 
     public enum CodingKeys: String, CodingKey {
         case runID = "runId", operation, trigger, dryRun, asOf, startedAt, endedAt, summary, skippedReason, items
+        case retention, removals
     }
 
     public let runID: String
@@ -124,10 +125,14 @@ public struct RunReport: Sendable, Equatable, Codable {
     /// Why the whole run did nothing, when it did nothing on purpose.
     public let skippedReason: String?
     public let items: [Item]
+    /// Audit only: one pass per distinct retention, with its counts (not one item per event).
+    public let retention: [RetentionPass]?
+    /// removeSubTasks only: how many sub-tasks went, per main task.
+    public let removals: [Removal]?
 
     public init(
         runID: String, operation: String, trigger: Trigger, dryRun: Bool, asOf: Date, startedAt: Date, endedAt: Date,
-        summary: Summary, skippedReason: String?, items: [Item]
+        summary: Summary, skippedReason: String?, items: [Item], retention: [RetentionPass]? = nil, removals: [Removal]? = nil
     ) {
         self.runID = runID
         self.operation = operation
@@ -139,6 +144,8 @@ public struct RunReport: Sendable, Equatable, Codable {
         self.summary = summary
         self.skippedReason = skippedReason
         self.items = items
+        self.retention = retention
+        self.removals = removals
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -158,13 +165,16 @@ public struct RunReport: Sendable, Equatable, Codable {
         try container.encode(endedAt, forKey: .endedAt)
         try container.encode(summary, forKey: .summary)
         try container.encode(skippedReason, forKey: .skippedReason)
+        // Only the bulk operations have these; other reports keep their shape.
+        try container.encodeIfPresent(retention, forKey: .retention)
+        try container.encodeIfPresent(removals, forKey: .removals)
     }
 
     /// The same run without its items (listings).
     public var header: RunReport {
         RunReport(
             runID: runID, operation: operation, trigger: trigger, dryRun: dryRun, asOf: asOf, startedAt: startedAt,
-            endedAt: endedAt, summary: summary, skippedReason: skippedReason, items: []
+            endedAt: endedAt, summary: summary, skippedReason: skippedReason, items: [], retention: retention, removals: removals
         )
     }
 }

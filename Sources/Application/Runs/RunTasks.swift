@@ -10,7 +10,7 @@ public struct RunTasks: Sendable {
     private let runners: [RunOperation: Runner]
     private let resolvers: [RunOperation: Resolver]
 
-    public init(engine: RunEngine, kinds: [any KindRun], activation: ActivateCyclicTasks? = nil) {
+    public init(engine: RunEngine, kinds: [any KindRun], activation: ActivateCyclicTasks? = nil, operations: [any OperationRun] = []) {
         var runners: [RunOperation: Runner] = [:]
         var resolvers: [RunOperation: Resolver] = [:]
         for kind in kinds {
@@ -19,6 +19,7 @@ public struct RunTasks: Sendable {
             resolvers[operation] = resolver
         }
         if let activation { runners[.activateCyclicTasks] = Self.runner(activation) }
+        for operation in operations { runners[operation.operation] = Self.runner(operation) }
         self.runners = runners
         self.resolvers = resolvers
     }
@@ -33,6 +34,10 @@ public struct RunTasks: Sendable {
 
     private static func runner(_ activation: ActivateCyclicTasks) -> Runner {
         { mode, trigger throws(ServiceError) in try await activation.run(mode: mode, trigger: trigger) }
+    }
+
+    private static func runner(_ operation: any OperationRun) -> Runner {
+        { mode, trigger throws(ServiceError) in try await operation.run(mode: mode, trigger: trigger) }
     }
 
     /// The operations this build can run.

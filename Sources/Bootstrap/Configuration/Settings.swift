@@ -89,6 +89,8 @@ struct Settings: Sendable {
     var lifeCycleRefreshAttempts: Int
     /// Seconds SIGTERM waits for in-flight work before the process ends anyway.
     var shutdownTimeout: Int
+    /// Where the audit run copies each event before deleting it (AUDIT_ARCHIVE_DIR); nil = no archive.
+    var auditArchiveDirectory: String?
     /// Failed logins tolerated per (name, address), per name and per address within 60 s.
     var loginThrottle: LoginThrottlePolicy
     /// Proxies whose X-Forwarded-For names the client (TRUSTED_PROXIES); none by default.
@@ -244,6 +246,7 @@ extension Settings {
         runRetentionDays = try read.integer("RUN_HISTORY_RETENTION_DAYS", default: 90, range: 1...36_500)
         lifeCycleRefreshAttempts = try read.integer("LIFECYCLE_REFRESH_ATTEMPTS", default: 5, range: 1...100)
         shutdownTimeout = try read.integer("SHUTDOWN_TIMEOUT_SECONDS", default: 30, range: 1...3_600)
+        auditArchiveDirectory = try read.writableDirectory("AUDIT_ARCHIVE_DIR")
         loginThrottle = LoginThrottlePolicy(
             perPair: 5,
             perName: try read.integer("LOGIN_THROTTLE_PER_NAME", default: 20, range: 5...100_000),
@@ -307,6 +310,25 @@ private struct Reader {
         }
         guard String(decoding: data, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") else {
             throw ConfigurationError(key: key, reason: "\(path) holds no PEM certificate")
+        }
+        return path
+    }
+
+    /// An absolute path that is a writable directory, or that can be created as one (its parent
+    /// is): checked at start, not at the first audit run.
+    func writableDirectory(_ key: String) throws(ConfigurationError) -> String? {
+        guard let path = optional(key) else { return nil }
+        guard path.hasPrefix("/") else { throw ConfigurationError(key: key, reason: "must be an absolute path (got \(path))") }
+        var isDirectory: ObjCBool = false
+        let manager = FileManager.default
+        if manager.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw ConfigurationError(key: key, reason: "\(path) is not a directory") }
+            guard manager.isWritableFile(atPath: path) else { throw ConfigurationError(key: key, reason: "\(path) is not writable") }
+            return path
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        guard manager.isWritableFile(atPath: parent.isEmpty ? "/" : parent) else {
+            throw ConfigurationError(key: key, reason: "\(path) does not exist and cannot be created in \(parent)")
         }
         return path
     }

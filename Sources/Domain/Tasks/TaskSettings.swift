@@ -71,17 +71,44 @@ public struct MailTaskSettings: Sendable, Equatable {
 public struct AuditSettings: Sendable, Equatable {
     /// fdAuditTasksRetention in days (MUST; FD's default is `0`). Nil when missing or unreadable.
     public var retentionDays: Int?
+    /// Why `retentionDays` is nil when the value is present but unreadable (`30 days`, `1.5`).
+    public var retentionProblem: String?
 
-    public init(retentionDays: Int?) {
+    public init(retentionDays: Int?, retentionProblem: String? = nil) {
         self.retentionDays = retentionDays
+        self.retentionProblem = retentionProblem
     }
 
     init(reading reader: inout EntryReader) {
-        self.init(retentionDays: reader.dayCount("fdAuditTasksRetention", required: true))
+        let before = reader.problems.count
+        let days = reader.dayCount("fdAuditTasksRetention", required: true)
+        self.init(retentionDays: days, retentionProblem: days == nil ? reader.problems.dropFirst(before).first : nil)
     }
 
     /// The retention rule, when the setting is usable.
     public var retention: AuditRetention? {
-        retentionDays.flatMap { try? AuditRetention(days: $0) }
+        try? retentionRule().get()
+    }
+
+    /// The retention rule, or why this task cannot expire anything: fdAuditTasksRetention
+    /// missing, not a whole number of days, or 0 (PHP deleted every event then, spec §10 #33).
+    public func retentionRule() -> Result<AuditRetention, AuditRetentionRefusal> {
+        guard let retentionDays else {
+            return .failure(AuditRetentionRefusal(reason: retentionProblem ?? "fdAuditTasksRetention is missing"))
+        }
+        do throws(DomainError) {
+            return .success(try AuditRetention(days: retentionDays))
+        } catch {
+            return .failure(AuditRetentionRefusal(reason: error.message))
+        }
+    }
+}
+
+/// Why an audit task's retention cannot be used; its sub-task fails with `reason` and nothing is deleted.
+public struct AuditRetentionRefusal: Error, Sendable, Equatable {
+    public let reason: String
+
+    public init(reason: String) {
+        self.reason = reason
     }
 }

@@ -3,7 +3,7 @@ import Domain
 import Foundation
 
 /// FusionDirectory in memory: sub-tasks, templates, the configuration entry, and every write.
-actor FakeDirectory: TaskDirectory, SubTaskStatusWriter, SubTaskRemover, MailSendStamp, MailTemplates {
+actor FakeDirectory: TaskDirectory, SubTaskStatusWriter, SubTaskRemover, MailSendStamp, MailTemplates, CompletedSubTasks, BulkDeleter {
     private var entries: [String: [String: [String]]] = [:]
     private(set) var templates: [String: MailTemplate] = [:]
     var tasks = TasksConfiguration(maxEmails: 0)
@@ -89,6 +89,54 @@ actor FakeDirectory: TaskDirectory, SubTaskStatusWriter, SubTaskRemover, MailSen
         if let user { attributes["fdTasksGranularDN"] = [user] }
         entries[dn] = attributes
         return dn
+    }
+
+    /// Adds a sub-task of any type and status; returns its DN.
+    @discardableResult
+    func addSubTask(_ name: String, type: String, master: String, status: String = "1", schedule: String = "20261102100000") -> String {
+        let dn = "cn=\(name),ou=tasks,dc=example,dc=org"
+        entries[dn] = [
+            "cn": [name], "fdTasksGranularMaster": [master], "fdTasksGranularType": [type],
+            "fdTasksGranularSchedule": [schedule], "fdTasksGranularStatus": [status],
+        ]
+        return dn
+    }
+
+    var exists: Set<String> { Set(entries.keys) }
+
+    // MARK: CompletedSubTasks, BulkDeleter
+
+    var completedPageSize = 2
+    /// Deletes of these DNs are refused for good.
+    var refusedDeletes: Set<String> = []
+    /// Called with each page before it is handed over (lets a test renew a sub-task in between).
+    var beforePage: (@Sendable ([String]) async -> Void)?
+
+    func refuseDelete(_ dn: String) { refusedDeletes.insert(dn) }
+    func onCompletedPage(_ hook: (@Sendable ([String]) async -> Void)?) { beforePage = hook }
+
+    func forEachPage(_ body: @escaping @Sendable ([SubTask], any BulkDeleter) async throws -> Void) async throws {
+        if failReads { throw DirectoryError.unavailable("slapd is down") }
+        let completed = entries.filter { $0.value["fdTasksGranularStatus"]?.contains("2") == true }.keys.sorted()
+        var index = 0
+        while index < completed.count {
+            let dns = Array(completed[index..<min(index + completedPageSize, completed.count)])
+            index += completedPageSize
+            let page = dns.compactMap { dn in entries[dn].map { SubTask(entry: DirectoryEntry(dn: dn, stringAttributes: $0)) } }
+            if let beforePage { await beforePage(dns) }
+            try await body(page, self)
+        }
+    }
+
+    func delete(_ dns: [String]) -> [DeletionResult] {
+        dns.map { dn in
+            guard let entry = entries[dn] else { return .alreadyGone }
+            if refusedDeletes.contains(dn) { return .failed(.rejected(code: 50, message: "delete: Insufficient access (50)")) }
+            // As the LDAP adapter's assertion: only while the status is still 2.
+            guard entry["fdTasksGranularStatus"] == ["2"] else { return .changed }
+            entries[dn] = nil
+            return .deleted
+        }
     }
 
     func setLastExec(_ value: String, of dn: String) {

@@ -3,7 +3,7 @@ import Domain
 import Foundation
 
 /// Audit events, users and token entries in memory, for the Notifications and Reminder runs.
-actor FakeUsers: AuditEvents, UserAccounts, ProlongationTokens, AccountProlongations {
+actor FakeUsers: AuditEventLookup, UserAccounts, ProlongationTokens, AccountProlongations {
     private var events: [String: AuditEvent] = [:]
     private var accounts: [String: ReminderAccount] = [:]
     private(set) var tokens: [String: StoredProlongationToken] = [:]

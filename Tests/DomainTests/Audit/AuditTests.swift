@@ -12,8 +12,8 @@ struct AuditTests {
         (90, 7_776_001, true),   // 90 days + 1 s
         (90, 7_776_000, false),  // exactly 90 days is not older than 90 days
         (90, 7_689_600, false),  // 89 days
-        (0, 1, true),            // 0 keeps nothing from the past
-        (0, 0, false),
+        (1, 86_401, true),
+        (1, 86_400, false),      // at the cutoff: kept
     ]
 
     @Test(arguments: ages)
@@ -22,7 +22,7 @@ struct AuditTests {
         #expect(retention.isExpired(eventTime: Self.now.addingTimeInterval(-age), now: Self.now) == expired)
     }
 
-    @Test(arguments: [0, 1, 90])
+    @Test(arguments: [1, 90])
     func futureDatedEventsAreKept(days: Int) throws {
         let retention = try AuditRetention(days: days)
         #expect(!retention.isExpired(eventTime: Self.now.addingTimeInterval(400 * 86_400), now: Self.now))
@@ -31,6 +31,41 @@ struct AuditTests {
 
     @Test func negativeRetentionIsRejected() {
         #expect(throws: DomainError.self) { try AuditRetention(days: -1) }
+    }
+
+    /// PHP deleted every event of the directory with FD's default retention 0 (spec §10 #33).
+    @Test func zeroRetentionIsRefusedWithAReason() {
+        #expect(throws: DomainError.self) { try AuditRetention(days: 0) }
+        guard case .failure(let refusal) = AuditSettings(retentionDays: 0).retentionRule() else {
+            Issue.record("retention 0 was accepted")
+            return
+        }
+        #expect(refusal.reason.contains("0 days would delete every audit event"))
+    }
+
+    @Test(arguments: [
+        (["fdAuditTasksRetention": ["30 days"]], "fdAuditTasksRetention value \"30 days\" is invalid"),
+        (["fdAuditTasksRetention": ["1.5"]], "fdAuditTasksRetention value \"1.5\" is invalid"),
+        ([:], "fdAuditTasksRetention is missing"),
+    ] as [([String: [String]], String)])
+    func missingOrFractionalRetentionIsRefusedWithAReason(attributes: [String: [String]], reason: String) throws {
+        let task = MainTask(entry: Fixtures.entry("cn=audit,ou=tasks,dc=example,dc=org", [
+            "objectClass": ["fdTasks", "fdAuditTasks"], "cn": ["audit"], "fdTasksCreationDate": ["2026-11-02 09:14:37am"],
+        ].merging(attributes) { a, _ in a }))
+        guard case .audit(let settings)? = task.settings, case .failure(let refusal) = settings.retentionRule() else {
+            Issue.record("retention was accepted")
+            return
+        }
+        #expect(refusal.reason.hasPrefix(reason))
+    }
+
+    @Test func aWholePositiveRetentionGivesItsRule() throws {
+        let task = MainTask(entry: Fixtures.entry("cn=audit,ou=tasks,dc=example,dc=org", [
+            "objectClass": ["fdTasks", "fdAuditTasks"], "cn": ["audit"], "fdTasksCreationDate": ["2026-11-02 09:14:37am"],
+            "fdAuditTasksRetention": ["30"],
+        ]))
+        guard case .audit(let settings)? = task.settings else { Issue.record("not an audit task"); return }
+        #expect(try settings.retentionRule().get().days == 30)
     }
 
     @Test func cutoffIsDaysBeforeNow() throws {

@@ -168,7 +168,7 @@ extension LiveServices {
 
         @Test func otherKindsAndUnknownNamesAreClearJSONErrors() async throws {
             try await run { client, token in
-                for (kind, code) in [("audit", "task.not_implemented"), ("removeSubTasks", "task.not_implemented"), ("Ldap", "task.unknown_kind")] {
+                for (kind, code) in [("Ldap", "task.unknown_kind"), ("archive", "task.unknown_kind")] {
                     let response = try await client.json(.patch, "/api/tasks/\(kind)", bearer: token)
                     #expect(response.status == .notFound, "\(kind)")
                     #expect(response.errorCode == code, "\(kind)")

@@ -19,7 +19,8 @@ enum StoredRunReport {
         return RunReport(
             runID: stored.runID, operation: stored.operation, trigger: stored.trigger, dryRun: stored.dryRun, asOf: stored.asOf,
             startedAt: stored.startedAt, endedAt: stored.endedAt, summary: stored.summary, skippedReason: stored.skippedReason,
-            items: try decoder.decode([RunReport.Item].self, from: Data(items.utf8))
+            items: try decoder.decode([RunReport.Item].self, from: Data(items.utf8)),
+            retention: stored.retention, removals: stored.removals
         )
     }
 }
