@@ -31,6 +31,8 @@ let package = Package(
 
         // Pure model: no I/O library, no C.
         .target(name: "Domain", swiftSettings: strict),
+        // The dotenv format of orchestrator.conf, read by the service and the client.
+        .target(name: "DotEnvFile", swiftSettings: strict),
         // Use cases and the ports they need.
         .target(name: "Application", dependencies: ["Domain"], swiftSettings: strict),
         // Every technology lives in its own target under Sources/Adapters, behind a port: one
@@ -109,7 +111,7 @@ let package = Package(
             name: "Bootstrap",
             dependencies: [
                 "Domain", "Application", "AdapterSupport", "LDAPAdapter", "SMTPAdapter", "StateStoreAdapter", "InMemoryAdapter", "AuthCryptoAdapter", "LoggingAdapter", "HTTPAdapter",
-                "FusionDirectoryRESTAdapter", "ArchiveAdapter",
+                "FusionDirectoryRESTAdapter", "ArchiveAdapter", "DotEnvFile",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -135,7 +137,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "Domain", "Application", "AdapterSupport", "LDAPAdapter", "SMTPAdapter", "StateStoreAdapter", "InMemoryAdapter", "AuthCryptoAdapter", "LoggingAdapter", "HTTPAdapter", "Bootstrap",
-                "FusionDirectoryRESTAdapter", "ArchiveAdapter",
+                "FusionDirectoryRESTAdapter", "ArchiveAdapter", "DotEnvFile",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -1,5 +1,6 @@
 @testable import Bootstrap
 import Application
+import DotEnvFile
 import FusionDirectoryRESTAdapter
 import Foundation
 import Testing

@@ -1,6 +1,7 @@
 import Application
 import AuthCryptoAdapter
 import Domain
+import DotEnvFile
 import Foundation
 import HTTPAdapter
 
@@ -114,15 +115,10 @@ extension Settings {
         var values = environment
         let path = configFile ?? (FileManager.default.fileExists(atPath: defaultConfigFile) ? defaultConfigFile : nil)
         if let path {
-            // A FileHandle, not FileManager.contents: that answers nil for /dev/null, the way to
-            // say "no file" explicitly (`--config /dev/null`).
-            guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.readToEnd() ?? Data() else {
-                throw ConfigurationError(key: "--config", reason: "cannot read \(path)")
-            }
             do {
-                for (key, value) in try DotEnv.parse(String(decoding: data, as: UTF8.self)) { values[key] = value }
+                for (key, value) in try DotEnv.read(file: path) { values[key] = value }
             } catch {
-                throw ConfigurationError(key: "--config", reason: "\(path) line \(error.line): \(error.reason)")
+                throw ConfigurationError(key: "--config", reason: error.description)
             }
         }
         return try Settings(values: values)
@@ -227,7 +223,7 @@ extension Settings {
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65_535).contains(port) else {
             throw ConfigurationError(key: "ORCHESTRATOR_LISTEN", reason: "must be host:port (got \(listen))")
         }
-        listenHost = String(listen[..<colon]).trimmingCharacters(in: "[]")
+        listenHost = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         listenPort = port
 
         if let url = read.optional("DATABASE_URL") {
