@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "fusiondirectory-orchestrator", targets: ["Bootstrap"]),
         .executable(name: "orchestrator-bench", targets: ["Benchmarks"]),
+        .executable(name: "fusiondirectory-orchestrator-client", targets: ["OrchestratorClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -130,9 +131,25 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The cron-facing client: HTTP only (the operation names are Domain's vocabulary).
+        .executableTarget(
+            name: "OrchestratorClient",
+            dependencies: [
+                "Domain", "DotEnvFile",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            path: "Sources/Client",
+            swiftSettings: strict
+        ),
         .testTarget(name: "DomainTests", dependencies: ["Domain"], swiftSettings: strict),
         // The use cases and the run engine against in-memory adapters: no service, seconds.
         .testTarget(name: "ApplicationTests", dependencies: ["Domain", "Application", "InMemoryAdapter"], swiftSettings: strict),
+        // The client's pure parts (flags, settings, URLs, exit statuses): no I/O.
+        .testTarget(name: "ClientTests", dependencies: ["OrchestratorClient"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
