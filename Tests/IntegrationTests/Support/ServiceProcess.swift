@@ -11,9 +11,12 @@ struct ServiceProcess {
     let pid: pid_t
     let port: Int
 
-    static var executable: String {
+    static var executable: String { builtExecutable("fusiondirectory-orchestrator") }
+
+    /// A product of this package, found in the build directory next to the test bundle.
+    static func builtExecutable(_ name: String) -> String {
         let candidates = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
-            .map { $0.appendingPathComponent("fusiondirectory-orchestrator").path }
+            .map { $0.appendingPathComponent(name).path }
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }
 
@@ -25,6 +28,24 @@ struct ServiceProcess {
         let settings = environment.merging(["ORCHESTRATOR_LISTEN": "127.0.0.1:\(port)"]) { $1 }
         try settings.sorted { $0.key < $1.key }.map { "\($0.key)=\"\(Self.dotenvEscaped($0.value))\"\n" }.joined()
             .write(toFile: config, atomically: true, encoding: .utf8)
+        let pid = try spawn(executable, ["serve", "--config", config], environment: ["PATH=/usr/bin:/bin"],
+                            open: [(1, log, O_WRONLY | O_CREAT | O_APPEND)], duplicate: [(1, 2)])
+        let process = ServiceProcess(pid: pid, port: port)
+        let deadline = ContinuousClock.now + readyWithin
+        while ContinuousClock.now < deadline {
+            if (try? await process.request(.GET, "/ready", timeout: .seconds(2)).status) == 200 { return process }
+            if process.hasExited { throw MissingService(description: "the service exited at start; see \(log)") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        process.kill(SIGKILL)
+        throw MissingService(description: "the service did not become ready within \(readyWithin); see \(log)")
+    }
+
+    /// posix_spawn with an empty signal mask (a dispatch worker's blocks SIGTERM, and the child
+    /// would inherit it); `open` puts files on descriptors, then `duplicate` copies descriptors.
+    static func spawn(
+        _ executable: String, _ arguments: [String], environment: [String], open files: [(Int32, String, Int32)], duplicate: [(Int32, Int32)] = []
+    ) throws -> pid_t {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -35,25 +56,15 @@ struct ServiceProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let arguments: [String] = [executable, "serve", "--config", config]
-        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = [strdup("PATH=/usr/bin:/bin"), nil]
+        for (descriptor, path, flags) in files { posix_spawn_file_actions_addopen(&actions, descriptor, path, flags, 0o644) }
+        for (from, to) in duplicate { posix_spawn_file_actions_adddup2(&actions, from, to) }
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
-        guard posix_spawn(&pid, executable, &actions, &attributes, argv, envp) == 0 else {
-            throw MissingService(description: "cannot start \(executable)")
-        }
-        let process = ServiceProcess(pid: pid, port: port)
-        let deadline = ContinuousClock.now + readyWithin
-        while ContinuousClock.now < deadline {
-            if (try? await process.request(.GET, "/ready", timeout: .seconds(2)).status) == 200 { return process }
-            if process.hasExited { throw MissingService(description: "the service exited at start; see \(log)") }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        process.kill(SIGKILL)
-        throw MissingService(description: "the service did not become ready within \(readyWithin); see \(log)")
+        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        guard spawned == 0 else { throw MissingService(description: "cannot start \(executable): error \(spawned)") }
+        return pid
     }
 
     /// A double-quoted dotenv value.
