@@ -246,13 +246,15 @@ import Testing
         let h = MailHarness()
         await h.directory.addTemplate()
         for index in 0..<20 { await h.directory.addMailSubTask("s\(index)", recipients: ["u\(index)@example.org"]) }
-        await h.transport.slow(by: .milliseconds(40))
+        await h.transport.slow(by: .milliseconds(100))
+        // A lease of 1.5 s renewed every 0.5 s over a run of at least 2 s: a margin of 1 s for a
+        // heartbeat delayed by a loaded machine (CI runs the suites in parallel on 2 cores).
         let real = RunEngine(.init(
             directory: h.directory, statuses: h.directory, remover: h.directory, journal: h.journal, history: h.history, clock: SystemWallClock(), ids: h.ids,
-            lease: 0.3, batchSize: 20
+            lease: 1.5, batchSize: 20
         ))
         async let long = real.run(h.mail, mode: .apply, trigger: .http)
-        try await Task.sleep(for: .milliseconds(500))
+        try await Task.sleep(for: .milliseconds(1_700))
         // A second run well past the first lease finds every item still held.
         let second = try await real.run(h.mail, mode: .apply, trigger: .http)
         let first = try await long
