@@ -55,9 +55,10 @@ struct TasksBenchmark {
     private func run(_ http: HTTPClient) async throws {
         let client = LDAPClient(configuration: ldap)
         let directory = LDAPTaskDirectory(client: client, base: ldapBase)
-        let listTasks = ListTasks(
-            directory: directory, settings: DirectorySettings(directory: directory, clock: SystemWallClock()), clock: SystemWallClock()
-        )
+        let settings = DirectorySettings(directory: directory, clock: SystemWallClock())
+        // ttl 0: every listing reads the directory (concurrent ones share a read), as a cold snapshot.
+        let counts = TaskCounts(directory: directory, settings: settings, clock: SystemWallClock(), ttl: 0)
+        let listTasks = ListTasks(directory: directory, settings: settings, counts: counts, clock: SystemWallClock())
         let query = SubTaskQuery(limit: limit)
         let cases = [Case(path: "/api/tasks", kind: nil), Case(path: "/api/tasks/mail?limit=\(limit)", kind: .mail)]
 

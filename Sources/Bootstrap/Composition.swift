@@ -31,7 +31,7 @@ enum Composition {
         LDAPClient(configuration: .init(
             url: settings.ldap.url, bindDN: settings.ldap.adminDN, password: settings.ldap.password,
             maxConnections: settings.ldap.poolSize, connectTimeout: settings.ldap.timeout,
-            operationTimeout: settings.ldap.timeout, checkoutTimeout: settings.ldap.timeout
+            operationTimeout: settings.ldap.timeout, checkoutTimeout: settings.ldap.poolWait, maxWaiting: settings.ldap.poolQueue
         ))
     }
 
@@ -100,9 +100,12 @@ enum Composition {
         let ldap = ldapClient(settings)
         let directory = LDAPTaskDirectory(client: ldap, base: settings.ldap.base)
         let updates = try LDAPTaskUpdates(client: ldap, base: settings.ldap.base)
+        let directorySettings = DirectorySettings(directory: directory, clock: clock, ttl: TimeInterval(settings.configTTL))
+        let counts = TaskCounts(directory: directory, settings: directorySettings, clock: clock, ttl: TimeInterval(settings.listingTTL))
+        let writes = CountedTaskWrites(statuses: updates, remover: updates, counts: counts)
         let crypto = CryptoTokenCrypto()
         let engine = RunEngine(.init(
-            directory: directory, statuses: updates, remover: updates, journal: store.work, history: store.history, clock: clock, ids: crypto,
+            directory: directory, statuses: writes, remover: writes, journal: store.work, history: store.history, clock: clock, ids: crypto,
             shutdown: shutdown, lease: TimeInterval(settings.mailLease), batchSize: settings.runBatchSize,
             stopAfterUnreachable: settings.runStopAfterUnreachable
         ))
@@ -133,7 +136,7 @@ enum Composition {
         ))
         let progress = LoggingRunProgressLog(logger: logger)
         let audit = AuditRetentionRun(.init(
-            directory: directory, events: LDAPAuditEvents(client: ldap, base: settings.ldap.base), statuses: updates,
+            directory: directory, events: LDAPAuditEvents(client: ldap, base: settings.ldap.base), statuses: writes,
             archive: settings.auditArchiveDirectory.map { FileAuditArchive(directory: $0) }, history: store.history, clock: clock, ids: crypto,
             shutdown: shutdown, log: progress
         ))
@@ -144,8 +147,8 @@ enum Composition {
         return UseCases(
             auth: await authDependencies(settings: settings, ldap: ldap, store: store, clock: clock, logger: logger),
             readiness: CheckReadiness(probes: [LDAPDirectoryHealth(client: ldap, baseDN: settings.ldap.base), store.probe]),
-            tasks: ListTasks(directory: directory, settings: DirectorySettings(directory: directory, clock: clock, ttl: TimeInterval(settings.configTTL)), clock: clock),
-            runs: RunTasks(engine: engine, kinds: [mail, lifeCycle, notifications, reminder], activation: activation, operations: [audit, removal]),
+            tasks: ListTasks(directory: directory, settings: directorySettings, counts: counts, clock: clock),
+            runs: RunTasks(engine: engine, kinds: [mail, lifeCycle, notifications, reminder], activation: activation, operations: [audit, removal], counts: counts),
             records: RunRecords(history: store.history, clock: clock, retention: TimeInterval(settings.runRetentionDays) * 86_400),
             prolongation: settings.prolongationByOrchestrator ? prolongation : nil,
             clock: clock

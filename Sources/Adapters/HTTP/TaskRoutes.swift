@@ -31,16 +31,23 @@ public struct TaskRoutes: Sendable {
 
     /// Every main task with its sub-task counts: a JSON array, as the PHP client expects.
     private func all() async throws -> Response {
-        let (zone, summaries) = try await tasks.all()
+        let (zone, summaries, age) = try await tasks.all()
         let timestamps = TaskJSON.Timestamps(zone: zone, now: clock.now())
-        return try TaskJSON.response(summaries.map { TaskJSON.Summary($0, timestamps) })
+        return Self.aged(try TaskJSON.response(summaries.map { TaskJSON.Summary($0, timestamps) }), age)
+    }
+
+    /// The counts come from a snapshot (`TaskCounts`): `Age` says how many whole seconds old it is.
+    static func aged(_ response: Response, _ age: TimeInterval) -> Response {
+        var response = response
+        response.headers[.age] = String(Int(age.rounded(.down)))
+        return response
     }
 
     private func ofKind(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let kind = try Self.kind(context)
         let query = try Self.query(request.uri.queryParameters)
         let listing = try await tasks.ofKind(kind, query: query)
-        return try TaskJSON.response(TaskJSON.Listing(listing, limit: query.limit, now: clock.now()))
+        return Self.aged(try TaskJSON.response(TaskJSON.Listing(listing, limit: query.limit, now: clock.now())), listing.countsAge)
     }
 
     private func one(_ context: AppRequestContext) async throws -> Response {

@@ -14,13 +14,15 @@ public struct LDAPClient: Sendable {
         public var connectTimeout: Duration
         public var operationTimeout: Duration
         public var checkoutTimeout: Duration
+        /// Callers that may wait for a pooled connection; more are refused at once (busy).
+        public var maxWaiting: Int
         /// Entries per page of a paged search (RFC 2696).
         public var pageSize: Int
 
         public init(
             url: String, bindDN: String, password: String, maxConnections: Int = 4,
             connectTimeout: Duration = .seconds(3), operationTimeout: Duration = .seconds(10),
-            checkoutTimeout: Duration = .seconds(10), pageSize: Int = 500
+            checkoutTimeout: Duration = .seconds(10), maxWaiting: Int = 256, pageSize: Int = 500
         ) {
             self.url = url
             self.bindDN = bindDN
@@ -29,6 +31,7 @@ public struct LDAPClient: Sendable {
             self.connectTimeout = connectTimeout
             self.operationTimeout = operationTimeout
             self.checkoutTimeout = checkoutTimeout
+            self.maxWaiting = maxWaiting
             self.pageSize = pageSize
         }
     }
@@ -41,7 +44,8 @@ public struct LDAPClient: Sendable {
         pool = LDAPConnectionPool(configuration: .init(
             url: configuration.url, bindDN: configuration.bindDN, password: configuration.password,
             maxConnections: configuration.maxConnections, connectTimeout: configuration.connectTimeout,
-            operationTimeout: configuration.operationTimeout, checkoutTimeout: configuration.checkoutTimeout
+            operationTimeout: configuration.operationTimeout, checkoutTimeout: configuration.checkoutTimeout,
+            maxWaiting: configuration.maxWaiting
         ))
     }
 
@@ -49,11 +53,20 @@ public struct LDAPClient: Sendable {
     public func search(
         base: String, scope: LDAPScope = .subtree, filter: LDAPFilter, attributes: [String] = []
     ) async throws(DirectoryError) -> [DirectoryEntry] {
-        let collected = EntryCollector()
+        try await search(base: base, scope: scope, filter: filter, attributes: attributes) { $0 }
+    }
+
+    /// Every entry matching `filter`, turned into `T` page by page as it arrives: the entries
+    /// of a page are dropped once mapped, so a large result is held once, as `T`s.
+    public func search<T: Sendable>(
+        base: String, scope: LDAPScope = .subtree, filter: LDAPFilter, attributes: [String] = [],
+        map transform: @escaping @Sendable (DirectoryEntry) -> T
+    ) async throws(DirectoryError) -> [T] {
+        let collected = Collector<T>()
         try await forEachPage(base: base, scope: scope, filter: filter, attributes: attributes) { page in
-            await collected.append(page)
+            await collected.append(page.map(transform))
         }
-        return await collected.entries
+        return await collected.items
     }
 
     /// Streams the result page by page, so memory stays bounded by the page size whatever the
@@ -166,9 +179,9 @@ public struct LDAPClient: Sendable {
     }
 }
 
-private actor EntryCollector {
-    var entries: [DirectoryEntry] = []
-    func append(_ page: [DirectoryEntry]) { entries.append(contentsOf: page) }
+private actor Collector<T: Sendable> {
+    var items: [T] = []
+    func append(_ page: [T]) { items.append(contentsOf: page) }
 }
 
 private actor DeliveryFlag {

@@ -3,7 +3,9 @@ import Application
 /// A bounded pool of connections bound as the service account.
 ///
 /// Connections are opened lazily, up to `maxConnections`; callers beyond that wait in FIFO
-/// order until one is returned or `checkoutTimeout` passes. A connection that reported a
+/// order until one is returned or `checkoutTimeout` passes. At most `maxWaiting` callers wait:
+/// one more is refused at once with `DirectoryError.busy` (503 with Retry-After), so overload
+/// shows as slower answers while the queue has room, and as a clear refusal only when it is full. A connection that reported a
 /// connection-level error is dropped, so the next checkout reconnects: a restarted slapd is
 /// picked up without restarting the service.
 actor LDAPConnectionPool {
@@ -15,6 +17,7 @@ actor LDAPConnectionPool {
         var connectTimeout: Duration = .seconds(3)
         var operationTimeout: Duration = .seconds(10)
         var checkoutTimeout: Duration = .seconds(10)
+        var maxWaiting: Int = 256
     }
 
     private enum Grant {
@@ -122,6 +125,7 @@ actor LDAPConnectionPool {
     }
 
     private func wait() async throws -> Grant {
+        guard waiters.count < configuration.maxWaiting else { throw DirectoryError.busy }
         nextWaiterID += 1
         let id = nextWaiterID
         let timeout = configuration.checkoutTimeout

@@ -52,13 +52,30 @@ public struct LDAPTaskDirectory: TaskDirectory {
 
     public func mainTasks(kind: TaskKind?) async throws -> [MainTask] {
         let filter: LDAPFilter = kind.map { .and([.objectClass("fdTasks"), .objectClass($0.objectClass)]) } ?? .objectClass("fdTasks")
-        return try await client.search(base: base, filter: filter, attributes: Self.mainTaskAttributes).map(MainTask.init(entry:))
+        return try await client.search(base: base, filter: filter, attributes: Self.mainTaskAttributes, map: MainTask.init(entry:))
     }
 
     public func subTasks(kind: TaskKind?) async throws -> [SubTask] {
         let filter: LDAPFilter = kind.map { .and([.objectClass("fdTasksGranular"), .equal("fdTasksGranularType", $0.granularType)]) }
             ?? .objectClass("fdTasksGranular")
-        return try await client.search(base: base, filter: filter, attributes: Self.subTaskAttributes).map(SubTask.init(entry:))
+        return try await client.search(base: base, filter: filter, attributes: Self.subTaskAttributes, map: SubTask.init(entry:))
+    }
+
+    public func subTasks(kind: TaskKind, status: SubTaskQuery.Status) async throws -> [SubTask] {
+        let scheduled = LDAPFilter.equal("fdTasksGranularStatus", SubTaskStatus.scheduled.ldapValue)
+        let completed = LDAPFilter.equal("fdTasksGranularStatus", SubTaskStatus.completed.ldapValue)
+        let selected: LDAPFilter = switch status {
+        case .scheduled: scheduled
+        case .completed: completed
+        // Every other value is a failure text, and so is a missing status.
+        case .failed: .not(.or([scheduled, completed]))
+        }
+        let filter = LDAPFilter.and([.objectClass("fdTasksGranular"), .equal("fdTasksGranularType", kind.granularType), selected])
+        return try await client.search(base: base, filter: filter, attributes: Self.subTaskAttributes, map: SubTask.init(entry:))
+    }
+
+    public func subTaskStates() async throws -> [SubTaskState] {
+        try await client.search(base: base, filter: .objectClass("fdTasksGranular"), attributes: SubTaskState.attributes, map: SubTaskState.init(entry:))
     }
 
     public func mainTask(named name: String, kind: TaskKind) async throws -> MainTask? {
@@ -68,7 +85,7 @@ public struct LDAPTaskDirectory: TaskDirectory {
 
     public func subTasks(ofMaster masterDN: String) async throws -> [SubTask] {
         let filter = LDAPFilter.and([.objectClass("fdTasksGranular"), .equal("fdTasksGranularMaster", masterDN)])
-        return try await client.search(base: base, filter: filter, attributes: Self.subTaskAttributes).map(SubTask.init(entry:))
+        return try await client.search(base: base, filter: filter, attributes: Self.subTaskAttributes, map: SubTask.init(entry:))
     }
 
     public func subTask(at dn: String) async throws -> SubTask? {

@@ -5,7 +5,7 @@ public enum DirectoryError: Error, Sendable, Equatable {
     case unavailable(String)
     /// The operation did not finish within its time limit.
     case timeout(String)
-    /// No pooled connection became free in time.
+    /// No pooled connection became free in time, or too many callers were already waiting.
     case busy
     case noSuchObject(dn: String)
     case alreadyExists(dn: String)
@@ -31,7 +31,7 @@ public enum DirectoryError: Error, Sendable, Equatable {
         switch self {
         case .unavailable(let why): "directory unavailable: \(why)"
         case .timeout(let what): "directory operation timed out: \(what)"
-        case .busy: "no directory connection became free in time"
+        case .busy: "the service's directory connections are all in use and its queue is full or the wait ran out; try again shortly"
         case .noSuchObject(let dn): "no such entry: \(dn)"
         case .alreadyExists(let dn): "entry already exists: \(dn)"
         case .invalidCredentials: "invalid credentials"
@@ -49,6 +49,6 @@ public enum DirectoryError: Error, Sendable, Equatable {
     }
 
     public var serviceError: ServiceError {
-        ServiceError(isConnectivity ? .unavailable : .internalFailure, code: code, message: message)
+        ServiceError(isConnectivity ? .unavailable : .internalFailure, code: code, message: message, retryAfterSeconds: self == .busy ? 1 : nil)
     }
 }

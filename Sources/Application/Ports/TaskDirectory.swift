@@ -10,10 +10,27 @@ public protocol TaskDirectory: Sendable {
     func mainTasks(kind: TaskKind?) async throws -> [MainTask]
     /// Sub-tasks of one kind, or every sub-task when `kind` is nil.
     func subTasks(kind: TaskKind?) async throws -> [SubTask]
+    /// Sub-tasks of one kind whose status is `status` as the directory compares it: a superset
+    /// of those `SubTaskQuery.Status` keeps (the caller filters again).
+    func subTasks(kind: TaskKind, status: SubTaskQuery.Status) async throws -> [SubTask]
+    /// What counting needs of every sub-task (master, kind, status, schedule), nothing more.
+    func subTaskStates() async throws -> [SubTaskState]
     /// The main task of that kind whose cn is `name`, if any.
     func mainTask(named name: String, kind: TaskKind) async throws -> MainTask?
     /// The sub-tasks whose fdTasksGranularMaster is `masterDN`.
     func subTasks(ofMaster masterDN: String) async throws -> [SubTask]
     /// The sub-task at `dn` as it is now, nil when it is gone.
     func subTask(at dn: String) async throws -> SubTask?
+}
+
+extension TaskDirectory {
+    /// For directories that cannot select: every sub-task of the kind, filtered here.
+    public func subTasks(kind: TaskKind, status: SubTaskQuery.Status) async throws -> [SubTask] {
+        try await subTasks(kind: kind).filter { SubTaskQuery(status: status).matches(status: $0.status) }
+    }
+
+    /// For directories that cannot select attributes: every sub-task, reduced here.
+    public func subTaskStates() async throws -> [SubTaskState] {
+        try await subTasks(kind: nil).map(\.state)
+    }
 }

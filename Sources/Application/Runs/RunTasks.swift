@@ -9,8 +9,12 @@ public struct RunTasks: Sendable {
 
     private let runners: [RunOperation: Runner]
     private let resolvers: [RunOperation: Resolver]
+    /// Told after every run and settlement: what they changed shows in the next listing.
+    private let counts: TaskCounts?
 
-    public init(engine: RunEngine, kinds: [any KindRun], activation: ActivateCyclicTasks? = nil, operations: [any OperationRun] = []) {
+    public init(
+        engine: RunEngine, kinds: [any KindRun], activation: ActivateCyclicTasks? = nil, operations: [any OperationRun] = [], counts: TaskCounts? = nil
+    ) {
         var runners: [RunOperation: Runner] = [:]
         var resolvers: [RunOperation: Resolver] = [:]
         for kind in kinds {
@@ -22,6 +26,7 @@ public struct RunTasks: Sendable {
         for operation in operations { runners[operation.operation] = Self.runner(operation) }
         self.runners = runners
         self.resolvers = resolvers
+        self.counts = counts
     }
 
     private static func entry<Kind: KindRun>(_ engine: RunEngine, _ kind: Kind) -> (RunOperation, Runner, Resolver) {
@@ -45,13 +50,28 @@ public struct RunTasks: Sendable {
 
     public func callAsFunction(_ operation: RunOperation, mode: RunMode = .apply, trigger: RunReport.Trigger) async throws(ServiceError) -> RunReport {
         guard let runner = runners[operation] else { throw Self.notImplemented(operation) }
-        return try await runner(mode, trigger)
+        // Even a run that failed part-way (or activated tasks through FD) may have changed entries.
+        do {
+            let report = try await runner(mode, trigger)
+            if mode == .apply { await counts?.invalidate() }
+            return report
+        } catch {
+            if mode == .apply { await counts?.invalidate() }
+            throw error
+        }
     }
 
     /// Settles an item whose outcome is unknown (`applied`: it happened; `retry`: run it again).
     public func resolve(_ key: WorkKey, as resolution: WorkResolution, by actor: String) async throws(ServiceError) -> WorkRecord {
         guard let resolver = resolvers[key.operation] else { throw Self.notImplemented(key.operation) }
-        return try await resolver(key, resolution, actor)
+        do {
+            let record = try await resolver(key, resolution, actor)
+            await counts?.invalidate()
+            return record
+        } catch {
+            await counts?.invalidate()
+            throw error
+        }
     }
 
     static func notImplemented(_ operation: RunOperation) -> ServiceError {

@@ -35,14 +35,16 @@ public struct SubTaskQuery: Sendable, Equatable {
     }
 
     func matches(_ subTask: SubTask, now: Date, instants: InstantCache) -> Bool {
-        if let status {
-            switch (status, subTask.status) {
-            case (.scheduled, .scheduled), (.completed, .completed), (.failed, .failed): break
-            default: return false
-            }
-        }
+        guard matches(status: subTask.status) else { return false }
         if let due, subTask.isDue(at: now, instants: instants) != due { return false }
         return true
+    }
+
+    func matches(status subTaskStatus: SubTaskStatus) -> Bool {
+        switch (status, subTaskStatus) {
+        case (nil, _), (.scheduled, .scheduled), (.completed, .completed), (.failed, .failed): true
+        default: false
+        }
     }
 }
 
@@ -56,66 +58,54 @@ public struct KindListing: Sendable, Equatable {
     public let orphans: [SubTask]
     /// Pass as `after` for the next page; nil on the last page.
     public let next: String?
+    /// How old the counts are, in seconds (the page itself is read for the request).
+    public let countsAge: TimeInterval
 }
 
 /// The read side of the task API: `GET /api/tasks`, `/api/tasks/{kind}`, `/api/tasks/{kind}/{name}`.
 ///
-/// Each answer costs one paged search for main tasks and one for sub-tasks, joined here.
+/// Counts come from `TaskCounts` (a snapshot kept fresh); a kind's page costs one search for its
+/// main tasks and one for its sub-tasks, with the status filter in the LDAP filter.
 public struct ListTasks: Sendable {
     private let directory: any TaskDirectory
     private let settings: DirectorySettings
+    private let counts: TaskCounts
     private let clock: any WallClock
 
-    public init(directory: any TaskDirectory, settings: DirectorySettings, clock: any WallClock) {
+    public init(directory: any TaskDirectory, settings: DirectorySettings, counts: TaskCounts, clock: any WallClock) {
         self.directory = directory
         self.settings = settings
+        self.counts = counts
         self.clock = clock
     }
 
-    /// Every main task, of every kind, with its sub-task counts.
-    public func all() async throws(ServiceError) -> (zone: TimeZone, tasks: [TaskSummary]) {
-        let snapshot = try await settings.current()
+    /// Every main task, of every kind, with its sub-task counts, and how old the counts are (s).
+    public func all() async throws(ServiceError) -> (zone: TimeZone, tasks: [TaskSummary], countsAge: TimeInterval) {
+        let snapshot = try await counts.current()
         let now = clock.now()
-        let instants = InstantCache(zone: snapshot.zone)
-        let (tasks, subTasks) = try await read { () async throws -> ([MainTask], [SubTask]) in
-            async let tasks = directory.mainTasks(kind: nil)
-            async let subTasks = directory.subTasks(kind: nil)
-            return try await (tasks, subTasks)
+        let summaries = snapshot.tasks.map { task in
+            TaskSummary(task: task, counts: snapshot.counts(ofMaster: Self.key(task.dn), kind: nil, now: now))
         }
-        var masterKeys = MasterKeys()
-        var counts: [String: SubTaskCounts] = [:]
-        for subTask in subTasks {
-            counts[masterKeys.key(subTask.master), default: SubTaskCounts()].add(subTask, now: now, instants: instants)
-        }
-        let summaries = tasks.sorted(by: Self.order).map { task in
-            TaskSummary(task: task, counts: counts[Self.key(task.dn)] ?? SubTaskCounts())
-        }
-        return (snapshot.zone, summaries)
+        return (snapshot.zone, summaries, snapshot.age(now: now))
     }
 
     /// The main tasks of one kind, with one page of their sub-tasks.
     public func ofKind(_ kind: TaskKind, query: SubTaskQuery) async throws(ServiceError) -> KindListing {
-        let snapshot = try await settings.current()
+        let snapshot = try await counts.current()
         let now = clock.now()
         let instants = InstantCache(zone: snapshot.zone)
         let (tasks, subTasks) = try await read { () async throws -> ([MainTask], [SubTask]) in
             async let tasks = directory.mainTasks(kind: kind)
-            async let subTasks = directory.subTasks(kind: kind)
+            async let subTasks = Self.subTasks(of: kind, status: query.status, in: directory)
             return try await (tasks, subTasks)
         }
-        // Keys are computed once per sub-task, and once per distinct master (a few for thousands of
-        // sub-tasks): comparing parsed DNs inside the sort would cost n·log n parses. One pass
-        // counts and selects; the page is joined on indices, so only its sub-tasks are copied.
+        // Keys are computed once per selected sub-task, and once per distinct master (a few for
+        // thousands of sub-tasks): comparing parsed DNs inside the sort would cost n·log n
+        // parses. The page is joined on indices, so only its sub-tasks are copied.
         var masterKeys = MasterKeys()
-        var masterKey: [String] = []
-        var counts: [String: SubTaskCounts] = [:]
         var selected: [(key: String, index: Int)] = []
-        masterKey.reserveCapacity(subTasks.count)
-        for (index, subTask) in subTasks.enumerated() {
-            let master = masterKeys.key(subTask.master)
-            masterKey.append(master)
-            counts[master, default: SubTaskCounts()].add(subTask, now: now, instants: instants)
-            if query.matches(subTask, now: now, instants: instants) { selected.append((Self.key(subTask), index)) }
+        for (index, subTask) in subTasks.enumerated() where query.matches(subTask, now: now, instants: instants) {
+            selected.append((Self.key(subTask), index))
         }
         let masters = Set(tasks.map { Self.key($0.dn) })
         let after = query.after.map { Self.key($0) }
@@ -123,17 +113,22 @@ public struct ListTasks: Sendable {
         let remaining = selected.drop { after != nil && $0.key <= after! }
         let page = remaining.prefix(query.limit).map(\.index)
         let next = remaining.count > query.limit ? page.last.map { subTasks[$0].dn } : nil
-        let pageByMaster = Dictionary(grouping: page) { masterKey[$0] }
+        let pageByMaster = Dictionary(grouping: page) { masterKeys.key(subTasks[$0].master) }
         let details = tasks.sorted(by: Self.order).map { task in
             let key = Self.key(task.dn)
             return TaskDetail(
                 task: task,
-                counts: counts[key] ?? SubTaskCounts(),
+                counts: snapshot.counts(ofMaster: key, kind: kind, now: now),
                 subTasks: (pageByMaster[key] ?? []).map { subTasks[$0] }
             )
         }
-        let orphans = page.filter { !masters.contains(masterKey[$0]) }.map { subTasks[$0] }
-        return KindListing(kind: kind, zone: snapshot.zone, tasks: details, orphans: orphans, next: next)
+        let orphans = page.filter { !masters.contains(masterKeys.key(subTasks[$0].master)) }.map { subTasks[$0] }
+        return KindListing(kind: kind, zone: snapshot.zone, tasks: details, orphans: orphans, next: next, countsAge: snapshot.age(now: now))
+    }
+
+    private static func subTasks(of kind: TaskKind, status: SubTaskQuery.Status?, in directory: any TaskDirectory) async throws -> [SubTask] {
+        guard let status else { return try await directory.subTasks(kind: kind) }
+        return try await directory.subTasks(kind: kind, status: status)
     }
 
     /// One main task and all its sub-tasks; nil when there is no such task of that kind.

@@ -16,6 +16,9 @@ struct Settings: Sendable {
         var dsaBase: String
         var poolSize: Int
         var timeout: Duration
+        /// How long a request waits for a pooled connection, and how many may wait.
+        var poolWait: Duration
+        var poolQueue: Int
     }
 
     struct Mail: Sendable {
@@ -77,6 +80,9 @@ struct Settings: Sendable {
     var logFormat: String
     /// Seconds the FD configuration (time zone, anti-spam limits) is reused before it is read again.
     var configTTL: Int
+    /// Seconds the sub-task counts of the listings are reused before the directory is read again
+    /// (this service's own writes make them be read again at once).
+    var listingTTL: Int
     /// Seconds a run's claims stay valid without its heartbeat (renewed every third of it while
     /// the run lives); a dead run's claims are taken over after this.
     var mailLease: Int
@@ -133,7 +139,9 @@ extension Settings {
             password: try read.required("LDAP_PWD"),
             dsaBase: try read.dn("LDAP_OU_DSA"),
             poolSize: try read.integer("LDAP_POOL_SIZE", default: 4, range: 1...64),
-            timeout: .seconds(try read.integer("LDAP_TIMEOUT", default: 5, range: 1...300))
+            timeout: .seconds(try read.integer("LDAP_TIMEOUT", default: 5, range: 1...300)),
+            poolWait: .seconds(try read.integer("LDAP_POOL_WAIT_SECONDS", default: 30, range: 1...600)),
+            poolQueue: try read.integer("LDAP_POOL_QUEUE", default: 256, range: 0...100_000)
         )
         let secret = try read.required("SECRET_KEY")
         guard secret.utf8.count >= 32 else {
@@ -236,6 +244,7 @@ extension Settings {
             database = .embedded(directory: read.optional("ORCHESTRATOR_STATE_DIR") ?? "/var/lib/fusiondirectory-orchestrator")
         }
         configTTL = try read.integer("ORCHESTRATOR_CONFIG_TTL", default: 60, range: 0...86_400)
+        listingTTL = try read.integer("ORCHESTRATOR_LISTING_TTL", default: 2, range: 0...3_600)
         mailLease = try read.integer("MAIL_LEASE_SECONDS", default: 600, range: 1...86_400)
         runBatchSize = try read.integer("RUN_BATCH_SIZE", default: 50, range: 1...10_000)
         runStopAfterUnreachable = try read.integer("RUN_STOP_AFTER_UNREACHABLE", default: 3, range: 1...10_000)

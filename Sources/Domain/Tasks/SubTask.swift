@@ -66,8 +66,7 @@ public struct SubTask: Sendable, Equatable {
     }
 
     /// Due when scheduled, the schedule is readable, and it is strictly before `now` in
-    /// `zone` (spec §3.1, §7: FD and PHP use strict `<`). An unreadable schedule is never due,
-    /// and neither is a sub-task of an unknown type: no run would ever execute it.
+    /// `zone` (`SubTaskState.isDue`).
     public func isDue(at now: Date, in zone: TimeZone) -> Bool {
         isDue(at: now, instants: InstantCache(zone: zone))
     }
@@ -75,8 +74,51 @@ public struct SubTask: Sendable, Equatable {
     /// The same rule, with the wall-clock → instant conversion memoised across many sub-tasks
     /// (they mostly share their main task's schedule).
     public func isDue(at now: Date, instants: InstantCache) -> Bool {
-        guard status == .scheduled, kind != nil, let schedule else { return false }
-        return instants.instant(of: schedule) < now
+        state.isDue(at: now, instants: instants)
+    }
+
+    /// What counting needs of this sub-task.
+    public var state: SubTaskState { SubTaskState(master: master, kind: kind, status: status, schedule: schedule) }
+}
+
+/// The part of a sub-task that counts need (master, kind, status, schedule): listings count
+/// thousands of sub-tasks and read only these attributes for it (`attributes`).
+public struct SubTaskState: Sendable, Equatable {
+    public let master: String?
+    public let kind: TaskKind?
+    public let status: SubTaskStatus
+    public let schedule: LocalDateTime?
+
+    /// The LDAP attributes `init(entry:)` reads.
+    public static let attributes = ["fdTasksGranularMaster", "fdTasksGranularType", "fdTasksGranularStatus", "fdTasksGranularSchedule"]
+
+    public init(master: String?, kind: TaskKind?, status: SubTaskStatus, schedule: LocalDateTime?) {
+        self.master = master
+        self.kind = kind
+        self.status = status
+        self.schedule = schedule
+    }
+
+    /// The same reading as `SubTask.init(entry:)` for these attributes, without collecting problems.
+    public init(entry: DirectoryEntry) {
+        master = entry.strings("fdTasksGranularMaster").first
+        kind = entry.strings("fdTasksGranularType").first.flatMap(TaskKind.init(granularType:))
+        status = SubTaskStatus(ldapValue: entry.strings("fdTasksGranularStatus").first ?? "")
+        schedule = entry.strings("fdTasksGranularSchedule").first.flatMap { try? LocalDateTime(fdSchedule: $0, attribute: "fdTasksGranularSchedule") }
+    }
+
+    /// Due when scheduled, the schedule is readable, and it is strictly before `now` in the
+    /// zone (spec §3.1, §7: FD and PHP use strict `<`). An unreadable schedule is never due,
+    /// and neither is a sub-task of an unknown type: no run would ever execute it.
+    public func isDue(at now: Date, instants: InstantCache) -> Bool {
+        guard let instant = dueInstant(instants) else { return false }
+        return instant < now
+    }
+
+    /// From when the sub-task is due (scheduled, known kind, readable schedule); nil if never.
+    public func dueInstant(_ instants: InstantCache) -> Date? {
+        guard status == .scheduled, kind != nil, let schedule else { return nil }
+        return instants.instant(of: schedule)
     }
 }
 
