@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # FusionDirectory Orchestrator: release build in the official Swift image, run
-# on Debian bookworm-slim.  Used by docker-compose.yml (service "orchestrator").
+# on Debian bookworm-slim, with the cron client beside it.  Used by docker-compose.yml
+# (service "orchestrator"); the client: `docker run --entrypoint fusiondirectory-orchestrator-client …`.
 #   docker build -t fusiondirectory-orchestrator .
 #   docker run --rm -p 8080:8080 -e FD_LDAP_MASTER_URL=... fusiondirectory-orchestrator
 # The Swift image must be at least the package's swift-tools-version (6.1).
@@ -19,9 +20,10 @@ RUN swift package resolve
 COPY Sources ./Sources
 COPY Tests ./Tests
 RUN swift build -c release --product fusiondirectory-orchestrator --static-swift-stdlib \
+ && swift build -c release --product fusiondirectory-orchestrator-client --static-swift-stdlib \
  && bin="$(swift build -c release --show-bin-path)" \
  && mkdir -p /staging \
- && cp "$bin/fusiondirectory-orchestrator" /staging/ \
+ && cp "$bin/fusiondirectory-orchestrator" "$bin/fusiondirectory-orchestrator-client" /staging/ \
  && (cp -R "$bin"/*.resources /staging/ 2>/dev/null || true)
 
 FROM debian:bookworm-slim

@@ -124,7 +124,7 @@ let package = Package(
         .executableTarget(
             name: "Benchmarks",
             dependencies: [
-                "Application", "LDAPAdapter", "StateStoreAdapter", "AuthCryptoAdapter",
+                "Domain", "Application", "LDAPAdapter", "StateStoreAdapter", "AuthCryptoAdapter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

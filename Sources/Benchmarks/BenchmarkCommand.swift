@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Domain
 import LDAPAdapter
 
 /// Benchmarks that print figures (not timed tests). `scripts/bench` starts what they need.
@@ -8,7 +9,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "orchestrator-bench",
         abstract: "Measure the running service and print figures.",
-        subcommands: [Auth.self, Tasks.self, LoadAudit.self, LoadRemoval.self, Bare.self, Patch.self]
+        subcommands: [Auth.self, Tasks.self, Attributes.self, LoadAudit.self, LoadRemoval.self, Bare.self, Patch.self]
     )
 
     struct Auth: AsyncParsableCommand {
@@ -21,6 +22,22 @@ struct BenchmarkCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await AuthBenchmark(baseURL: url, username: username, password: password, secret: Array(secret.utf8), concurrency: concurrency).run()
+        }
+    }
+
+    /// The attributes the listings ask for, so the bare client of `scripts/bench tasks` asks for the same.
+    struct Attributes: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Prints the attributes each listing search requests (main, sub, count).")
+        @Argument(help: "main, sub or count") var search: String
+
+        func run() throws {
+            let attributes = switch search {
+            case "main": LDAPTaskDirectory.mainTaskAttributes
+            case "sub": LDAPTaskDirectory.subTaskAttributes
+            case "count": SubTaskState.attributes
+            default: throw ValidationError("main, sub or count")
+            }
+            print(attributes.joined(separator: ","))
         }
     }
 

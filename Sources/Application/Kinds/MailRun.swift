@@ -37,10 +37,7 @@ public struct MailRun: KindRun {
     }
 
     public func plan(_ context: RunContext, due: [SubTask]) async throws -> RunPlan<Plan> {
-        var templates: [String: MailTemplate] = [:]
-        for name in Set(due.compactMap(\.refs.first)) where !name.isEmpty {
-            templates[name] = try await deps.templates.template(named: name, configuration: context.configuration)
-        }
+        let templates = try await deps.templates.templates(named: due.compactMap(\.refs.first), configuration: context.configuration)
         return delivery.plan(Plan(configuration: context.configuration, templates: templates), context: context)
     }
 

@@ -46,12 +46,11 @@ public struct NotificationsRun: KindRun {
         var templates: [String: MailTemplate] = [:]
         var lines: [String: Result<NotificationLine, WorkRefusal>] = [:]
         if !due.isEmpty {
-            for case .notifications(let settings) in mainTasks.all.map(\.settings) {
-                if let name = settings.templateCN, templates[name] == nil,
-                   let template = try await deps.templates.template(named: name, configuration: context.configuration) {
-                    templates[name] = template
-                }
+            let names = mainTasks.all.compactMap { task -> String? in
+                guard case .notifications(let settings) = task.settings else { return nil }
+                return settings.templateCN
             }
+            templates = try await deps.templates.templates(named: names, configuration: context.configuration)
             let events = try await deps.events.events(at: Array(Set(due.flatMap(\.refs))))
             for subTask in due {
                 guard let main = mainTasks.master(of: subTask), case .notifications(let settings) = main.settings else { continue }

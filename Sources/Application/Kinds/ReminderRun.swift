@@ -72,15 +72,13 @@ public struct ReminderRun: KindRun {
 
     public func plan(_ context: RunContext, due: [SubTask]) async throws -> RunPlan<Plan> {
         let mainTasks = try await MainTaskIndex.read(.reminder, from: deps.directory, needed: !due.isEmpty)
-        var templates: [String: MailTemplate] = [:]
         var accounts: [String: ReminderAccount] = [:]
         var decisions: [String: ReminderDecision] = [:]
-        for case .reminder(let settings) in mainTasks.all.map(\.settings) {
-            if let name = settings.templateCN, templates[name] == nil,
-               let template = try await deps.templates.template(named: name, configuration: context.configuration) {
-                templates[name] = template
-            }
+        let names = mainTasks.all.compactMap { task -> String? in
+            guard case .reminder(let settings) = task.settings else { return nil }
+            return settings.templateCN
         }
+        let templates = try await deps.templates.templates(named: names, configuration: context.configuration)
         var read = Set<String>()
         for subTask in due {
             guard let user = subTask.targetDN, !user.isEmpty, read.insert(user).inserted else { continue }

@@ -150,7 +150,7 @@ extension LiveServices {
         }
 
         @Test func aServerThatNeverAnswersExitsFourAfterTheTimeout() async throws {
-            let listener = try SilentListener()  // HungRelayTests's: accepts, never answers
+            let listener = try SilentListener()  // accepts, never answers
             let config = try Self.clientConfig(url: "http://127.0.0.1:\(listener.port)/orchestrator")
             defer { try? FileManager.default.removeItem(atPath: config) }
             let result = try await ClientProcess.run(["--emails", "--config", config, "--timeout", "1"], within: .seconds(30))
