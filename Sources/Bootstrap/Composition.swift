@@ -38,13 +38,15 @@ enum Composition {
     static func authDependencies(settings: Settings, ldap: LDAPClient, store: Store, clock: any WallClock, logger: Logger) async -> AuthDependencies {
         let policy = AuthPolicy(
             accessTokenLifetime: TimeInterval(settings.tokenExpiry), refreshTokenLifetime: TimeInterval(settings.refreshExpiry),
-            refreshFamilyMaxLifetime: settings.refreshMaxLifetime.map(TimeInterval.init)
+            refreshFamilyMaxLifetime: settings.refreshMaxLifetime.map(TimeInterval.init),
+            accountRecheckInterval: TimeInterval(settings.accountRecheckSeconds), adminDSAs: settings.adminDSAs
         )
         return AuthDependencies(
             directory: LDAPDSADirectory(client: ldap, dsaBase: settings.ldap.dsaBase),
             store: store.tokens,
             codec: await JWTKitAccessTokenCodec(secret: settings.secretKey, skew: policy.clockSkew),
             crypto: CryptoTokenCrypto(),
+            fingerprinter: HMACPasswordFingerprinter(secret: settings.secretKey),
             clock: clock,
             log: LoggingSecurityEventLog(logger: logger),
             throttle: LoginThrottle(policy: settings.loginThrottle),

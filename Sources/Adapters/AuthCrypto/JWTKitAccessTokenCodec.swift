@@ -28,7 +28,7 @@ public struct JWTKitAccessTokenCodec: AccessTokenCodec {
             iss: IssuerClaim(value: Self.issuer), aud: AudienceClaim(value: [Self.audience]),
             sub: SubjectClaim(value: claims.subject), iat: IssuedAtClaim(value: claims.issuedAt),
             nbf: NotBeforeClaim(value: claims.notBefore), exp: ExpirationClaim(value: claims.expiresAt),
-            jti: IDClaim(value: claims.tokenID), fid: claims.familyID
+            jti: IDClaim(value: claims.tokenID), fid: claims.familyID, afp: claims.accountFingerprintID
         )
         return try await keys.sign(payload, header: ["typ": .string(Self.type)])
     }
@@ -52,7 +52,8 @@ public struct JWTKitAccessTokenCodec: AccessTokenCodec {
         guard payload.exp.value.timeIntervalSince(payload.iat.value) <= Self.maximumLifetime else { throw .malformed }
         return AccessTokenClaims(
             subject: payload.sub.value, familyID: payload.fid, tokenID: payload.jti.value,
-            issuedAt: payload.iat.value, notBefore: payload.nbf.value, expiresAt: payload.exp.value
+            issuedAt: payload.iat.value, notBefore: payload.nbf.value, expiresAt: payload.exp.value,
+            accountFingerprintID: payload.afp
         )
     }
 
@@ -75,6 +76,8 @@ public struct JWTKitAccessTokenCodec: AccessTokenCodec {
         var jti: IDClaim
         /// The refresh-token family this token was minted from.
         var fid: String
+        /// The short id of the DSA's password fingerprint at minting (absent in older tokens).
+        var afp: String?
 
         /// Time claims are checked by the codec against the injected clock, with skew.
         func verify(using algorithm: some JWTAlgorithm) async throws {}

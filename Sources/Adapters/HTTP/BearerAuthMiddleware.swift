@@ -21,19 +21,31 @@ public struct BearerAuthMiddleware: RouterMiddleware {
 }
 
 /// `GET /api/session`: the authenticated DSA. Also the cheapest protected route for benchmarks.
+/// `POST /api/sessions/revoke` `{"dsa": "<cn>"}`: ends every session of that DSA (its own, or
+/// any DSA's for those in ADMIN_DSAS) and answers how many were live.
 public struct SessionRoutes: Sendable {
     private let auth: AuthDependencies
+    private let revoke: RevokeSessions
 
     public init(auth: AuthDependencies) {
         self.auth = auth
+        revoke = RevokeSessions(auth)
     }
 
     public func register(on router: APIRouter) {
         for group in router.groups("") {
-            group.add(middleware: BearerAuthMiddleware(auth: auth))
-                .get("session") { _, context in
-                    try JSONBody.response(ResponseBody.Session(dsa: context.principal ?? ""))
+            let protected = group.add(middleware: BearerAuthMiddleware(auth: auth))
+            protected.get("session") { _, context in
+                try JSONBody.response(ResponseBody.Session(dsa: context.principal ?? ""))
+            }
+            protected.post("sessions/revoke") { request, context in
+                // The cn must be a JSON string: a number or null is "missing".
+                guard let name = try await JSONRequest.object(request, context: context)?["dsa"] as? String else {
+                    throw ServiceError.missingDSA
                 }
+                let outcome = try await revoke(caller: context.principal ?? "", name: name, context: context.security)
+                return try JSONBody.response(ResponseBody.SessionsRevoked(dsa: outcome.dsa, revoked: outcome.revoked))
+            }
         }
     }
 }

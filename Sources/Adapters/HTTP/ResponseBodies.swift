@@ -50,6 +50,12 @@ enum ResponseBody {
         let dsa: String
     }
 
+    /// `POST /api/sessions/revoke`: the DSA's DN and how many of its sessions were live.
+    struct SessionsRevoked: Encodable {
+        let dsa: String
+        let revoked: Int
+    }
+
     struct Health: Encodable {
         let status: String
     }

@@ -22,7 +22,17 @@ public struct LDAPDSADirectory: DSADirectory {
         try await client.verifyPassword(dn: account.dn, password: password)
     }
 
-    public func exists(_ account: DSAAccount) async throws -> Bool {
-        try await client.read(account.dn, attributes: ["1.1"], filter: .objectClass("simpleSecurityObject")) != nil
+    /// `pwdAccountLockedTime` is operational: it comes only when asked for by name. Any value
+    /// counts as locked — `000001010000Z` (locked until an administrator unlocks) as well as a
+    /// lockout ppolicy set after failures, even once its pwdLockoutDuration has passed: ppolicy
+    /// removes the value at the next successful bind, which is a new login anyway.
+    /// `userPassword` needs read access for the service account; unreadable, it reads as no
+    /// value, and a password change is then not noticed (deletion and lock still are).
+    public func state(ofAccount dn: String) async throws -> DSAAccountState {
+        guard let entry = try await client.read(dn, attributes: ["userPassword", "pwdAccountLockedTime"], filter: .objectClass("simpleSecurityObject")) else {
+            return .missing
+        }
+        if !entry.values("pwdAccountLockedTime").isEmpty { return .locked }
+        return .active(passwordValues: entry.values("userPassword"))
     }
 }

@@ -32,6 +32,10 @@ public struct LoggingSecurityEventLog: SecurityEventLog {
             name = "logout"; metadata["family"] = .string(family ?? "unknown")
         case .accessRejected(let reason):
             name = "access.rejected"; metadata["reason"] = .string(reason); level = .notice
+        case .sessionEndedByAccount(let dsa, let family, let reason):
+            name = "session.account_changed"; metadata["dsa"] = .string(dsa); metadata["family"] = .string(family); metadata["reason"] = .string(reason); level = .warning
+        case .sessionsRevoked(let dsa, let by, let count):
+            name = "session.revoked"; metadata["dsa"] = .string(dsa); metadata["by"] = .string(by); metadata["count"] = .stringConvertible(count); level = .warning
         }
         metadata["event"] = .string(name)
         logger.log(level: level, "security event", metadata: metadata)

@@ -9,11 +9,17 @@ public struct AuthDependencies: Sendable {
     public let throttle: LoginThrottle
     public let revocations: RevocationCache
     public let policy: AuthPolicy
+    public let fingerprinter: any PasswordFingerprinter
+    /// The DSA account states access tokens are checked against (bound: `policy.accountRecheckInterval`).
+    public let accounts: AccountStateCache
 
     public init(
         directory: any DSADirectory, store: any TokenStore, codec: any AccessTokenCodec, crypto: any TokenCrypto,
-        clock: any WallClock, log: any SecurityEventLog, throttle: LoginThrottle, revocations: RevocationCache, policy: AuthPolicy
+        fingerprinter: any PasswordFingerprinter, clock: any WallClock, log: any SecurityEventLog, throttle: LoginThrottle,
+        revocations: RevocationCache, policy: AuthPolicy
     ) {
+        self.fingerprinter = fingerprinter
+        accounts = AccountStateCache(directory: directory, fingerprinter: fingerprinter, bound: policy.accountRecheckInterval)
         self.directory = directory
         self.store = store
         self.codec = codec
@@ -25,13 +31,15 @@ public struct AuthDependencies: Sendable {
         self.policy = policy
     }
 
-    /// Mints an access token for `subject` in `familyID` and pairs it with `refreshToken`.
-    func pair(subject: String, familyID: String, refreshToken: String) async throws(ServiceError) -> TokenPair {
+    /// Mints an access token for `subject` in `familyID` and pairs it with `refreshToken`;
+    /// `fingerprint` (the account's now) goes into the token as its short id.
+    func pair(subject: String, familyID: String, refreshToken: String, fingerprint: String?) async throws(ServiceError) -> TokenPair {
         let now = clock.now()
         let issuedAt = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
         let claims = AccessTokenClaims(
             subject: subject, familyID: familyID, tokenID: crypto.newIdentifier(),
-            issuedAt: issuedAt, notBefore: issuedAt, expiresAt: issuedAt.addingTimeInterval(policy.accessTokenLifetime)
+            issuedAt: issuedAt, notBefore: issuedAt, expiresAt: issuedAt.addingTimeInterval(policy.accessTokenLifetime),
+            accountFingerprintID: fingerprint.map(AccountStatus.fingerprintID)
         )
         do {
             let access = try await codec.issue(claims)

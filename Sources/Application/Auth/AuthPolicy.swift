@@ -8,12 +8,21 @@ public struct AuthPolicy: Sendable {
     public var refreshFamilyMaxLifetime: TimeInterval?
     /// Accepted difference between our clock and a token's times.
     public var clockSkew: TimeInterval
+    /// How old the DSA account state an access token is checked against may be (ACCOUNT_RECHECK_SECONDS).
+    public var accountRecheckInterval: TimeInterval
+    /// DSAs that may revoke the sessions of any DSA (ADMIN_DSAS), as `LoginThrottle.comparableName`.
+    public var adminDSAs: Set<String>
 
-    public init(accessTokenLifetime: TimeInterval = 300, refreshTokenLifetime: TimeInterval = 432_000, refreshFamilyMaxLifetime: TimeInterval? = nil, clockSkew: TimeInterval = 60) {
+    public init(
+        accessTokenLifetime: TimeInterval = 300, refreshTokenLifetime: TimeInterval = 432_000, refreshFamilyMaxLifetime: TimeInterval? = nil,
+        clockSkew: TimeInterval = 60, accountRecheckInterval: TimeInterval = 30, adminDSAs: [String] = []
+    ) {
         self.accessTokenLifetime = accessTokenLifetime
         self.refreshTokenLifetime = refreshTokenLifetime
         self.refreshFamilyMaxLifetime = refreshFamilyMaxLifetime
         self.clockSkew = clockSkew
+        self.accountRecheckInterval = accountRecheckInterval
+        self.adminDSAs = Set(adminDSAs.map(LoginThrottle.comparableName))
     }
 }
 
@@ -42,6 +51,12 @@ extension ServiceError {
     public static let tokenExpired = ServiceError(.unauthenticated, code: "auth.token_expired", message: "token has expired")
     public static let malformedToken = ServiceError(.unauthenticated, code: "auth.malformed_token", message: "invalid token")
     public static let tokenRevoked = ServiceError(.unauthenticated, code: "auth.token_revoked", message: "token has been revoked")
+    /// The DSA was deleted or locked, or its password changed, since the session's login.
+    /// The message stays the PHP orchestrator's login refusal, which clients print.
+    public static let accountChanged = ServiceError(.unauthenticated, code: "auth.account_changed", message: "invalid authentication")
+    public static let missingDSA = ServiceError(.invalidInput, code: "session.missing_dsa", message: "missing dsa: the cn of the DSA whose sessions to revoke")
+    public static let revocationForbidden = ServiceError(.forbidden, code: "session.forbidden", message: "only the DSA itself or one of ADMIN_DSAS may revoke its sessions")
+    public static let unknownDSA = ServiceError(.notFound, code: "session.unknown_dsa", message: "no such DSA")
 
     public static func throttled(retryAfter: Int) -> ServiceError {
         ServiceError(.tooManyRequests, code: "auth.throttled", message: "too many failed logins; retry in \(retryAfter) s", retryAfterSeconds: retryAfter)

@@ -1,7 +1,8 @@
 /// Checks the `Authorization: Bearer …` of a protected request.
 ///
 /// Only access tokens pass: a refresh token is opaque, not a JWT, so it can never be used as a
-/// bearer (PHP bug §10 #2); a token of a revoked family is refused (§10 #3).
+/// bearer (PHP bug §10 #2); a token of a revoked family is refused (§10 #3), and so is one whose
+/// DSA was deleted, locked or given another password, within `AuthPolicy.accountRecheckInterval`.
 public struct AuthenticateRequest: Sendable {
     private let auth: AuthDependencies
 
@@ -28,6 +29,18 @@ public struct AuthenticateRequest: Sendable {
         if await auth.revocations.isRevoked(claims.familyID) {
             auth.log.record(.accessRejected(reason: "revoked family"), context: context)
             throw .tokenRevoked
+        }
+        // The DSA may have been deleted, locked or given another password since the token's login.
+        let status: AccountStatus
+        do {
+            status = try await auth.accounts.status(of: claims.subject, now: auth.clock.now())
+        } catch {
+            auth.log.record(.accessRejected(reason: "account check failed"), context: context)
+            throw ServiceError.from(error, doing: "the account check")
+        }
+        if let reason = status.endsSession(recorded: claims.accountFingerprintID) {
+            auth.log.record(.sessionEndedByAccount(dsa: claims.subject, family: claims.familyID, reason: reason), context: context)
+            throw .accountChanged
         }
         return claims
     }

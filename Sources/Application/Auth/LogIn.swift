@@ -23,6 +23,7 @@ public struct LogIn: Sendable {
         }
 
         let account: DSAAccount
+        let fingerprint: String
         do {
             let matches = try await auth.directory.accounts(named: username)
             guard matches.count == 1, let only = matches.first,
@@ -30,7 +31,14 @@ public struct LogIn: Sendable {
                 await fail(username, matches.isEmpty ? "unknown account" : matches.count > 1 ? "ambiguous name" : "wrong password", context)
                 throw ServiceError.invalidAuthentication
             }
+            // The password the session starts from, for the refresh and access re-checks; the
+            // account changing between the bind and this read ends the login like a wrong password.
+            guard case .active(let current) = try await auth.accounts.fresh(only.dn, now: now) else {
+                await fail(username, "account changed during login", context)
+                throw ServiceError.invalidAuthentication
+            }
             account = only
+            fingerprint = current
         } catch let error as ServiceError {
             throw error
         } catch {
@@ -42,14 +50,14 @@ public struct LogIn: Sendable {
         let refreshToken = auth.crypto.newRefreshToken()
         do {
             try await auth.store.startFamily(
-                familyID: familyID, subject: account.dn, tokenHash: auth.crypto.storageHash(of: refreshToken),
+                familyID: familyID, subject: account.dn, tokenHash: auth.crypto.storageHash(of: refreshToken), accountFingerprint: fingerprint,
                 expiresAt: now.addingTimeInterval(min(auth.policy.refreshTokenLifetime, auth.policy.refreshFamilyMaxLifetime ?? .infinity)), now: now
             )
         } catch {
             throw .storeFailure(error)
         }
         auth.log.record(.loginSucceeded(dsa: account.dn), context: context)
-        return try await auth.pair(subject: account.dn, familyID: familyID, refreshToken: refreshToken)
+        return try await auth.pair(subject: account.dn, familyID: familyID, refreshToken: refreshToken, fingerprint: fingerprint)
     }
 
     private func fail(_ username: String, _ reason: String, _ context: SecurityContext) async {

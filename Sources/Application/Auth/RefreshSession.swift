@@ -38,30 +38,38 @@ public struct RefreshSession: Sendable {
             auth.log.record(.refreshReuseDetected(dsa: subject, family: familyID), context: context)
             throw .invalidRefreshToken
         case .rotated(let familyID, let subject):
-            // The DSA may have been deleted since it logged in, or the login be too old to renew.
-            let stillThere: Bool
+            // The login may be too old to renew, or the DSA deleted, locked or given another
+            // password since it logged in (ASVS 7.4.2).
+            let status: AccountStatus
+            let recorded: String?
             do {
                 if let maximum = auth.policy.refreshFamilyMaxLifetime,
                    let started = try await auth.store.familyStartedAt(familyID: familyID), now.timeIntervalSince(started) >= maximum {
-                    _ = try? await auth.store.revokeFamily(ofToken: auth.crypto.storageHash(of: next), now: now)
-                    await auth.revocations.insert(familyID, at: now)
+                    await revoke(familyID, next: next, now: now)
                     auth.log.record(.refreshRejected, context: context)
                     throw ServiceError.invalidRefreshToken
                 }
-                stillThere = try await auth.directory.exists(DSAAccount(dn: subject, cn: ""))
+                status = try await auth.accounts.fresh(subject, now: now)
+                recorded = try await auth.store.familyAccountFingerprint(familyID: familyID)
             } catch let error as ServiceError {
                 throw error
             } catch {
                 throw .storeFailure(error)
             }
-            guard stillThere else {
-                _ = try? await auth.store.revokeFamily(ofToken: auth.crypto.storageHash(of: next), now: now)
-                await auth.revocations.insert(familyID, at: now)
-                throw .invalidAuthentication
+            if let reason = status.endsSession(recorded: recorded) {
+                await revoke(familyID, next: next, now: now)
+                auth.log.record(.sessionEndedByAccount(dsa: subject, family: familyID, reason: reason), context: context)
+                throw .accountChanged
             }
             auth.log.record(.refreshed(dsa: subject, family: familyID), context: context)
-            return try await auth.pair(subject: subject, familyID: familyID, refreshToken: next)
+            return try await auth.pair(subject: subject, familyID: familyID, refreshToken: next, fingerprint: status.fingerprint)
         }
+    }
+
+    /// Revokes the family just rotated (through its new token), here and, by the store, everywhere.
+    private func revoke(_ familyID: String, next: String, now: Date) async {
+        _ = try? await auth.store.revokeFamily(ofToken: auth.crypto.storageHash(of: next), now: now)
+        await auth.revocations.insert(familyID, at: now)
     }
 }
 

@@ -10,14 +10,18 @@ public struct AccessTokenClaims: Sendable, Equatable {
     public let issuedAt: Date
     public let notBefore: Date
     public let expiresAt: Date
+    /// A short id of the DSA's password fingerprint when the token was minted (claim `afp`), so
+    /// a token minted before a password change is refused; nil in tokens minted without one.
+    public let accountFingerprintID: String?
 
-    public init(subject: String, familyID: String, tokenID: String, issuedAt: Date, notBefore: Date, expiresAt: Date) {
+    public init(subject: String, familyID: String, tokenID: String, issuedAt: Date, notBefore: Date, expiresAt: Date, accountFingerprintID: String? = nil) {
         self.subject = subject
         self.familyID = familyID
         self.tokenID = tokenID
         self.issuedAt = issuedAt
         self.notBefore = notBefore
         self.expiresAt = expiresAt
+        self.accountFingerprintID = accountFingerprintID
     }
 }
 

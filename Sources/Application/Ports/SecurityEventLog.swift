@@ -8,6 +8,10 @@ public enum SecurityEvent: Sendable, Equatable {
     case refreshRejected
     case loggedOut(family: String?)
     case accessRejected(reason: String)
+    /// A session refused because its DSA was deleted, locked or had its password changed.
+    case sessionEndedByAccount(dsa: String, family: String, reason: String)
+    /// `POST /api/sessions/revoke`: `by` revoked `count` sessions of `dsa`.
+    case sessionsRevoked(dsa: String, by: String, count: Int)
 }
 
 public struct SecurityContext: Sendable, Equatable {

@@ -16,8 +16,9 @@ public enum RotationOutcome: Sendable, Equatable {
 /// A family is the chain of refresh tokens issued from one login; revoking it kills every
 /// refresh token of the chain and, through the revocation cache, every access token minted from it.
 public protocol TokenStore: Sendable {
-    /// Starts a family with its first refresh token.
-    func startFamily(familyID: String, subject: String, tokenHash: String, expiresAt: Date, now: Date) async throws
+    /// Starts a family with its first refresh token; `accountFingerprint` is the DSA's password
+    /// fingerprint at login (nil: not known), kept with the family for the refresh re-check.
+    func startFamily(familyID: String, subject: String, tokenHash: String, accountFingerprint: String?, expiresAt: Date, now: Date) async throws
     /// Atomically marks `presentedHash` used and, if it was fresh, stores `nextHash` in the same
     /// family (its parent being `presentedHash`). Of any number of concurrent calls with the
     /// same hash, exactly one gets `.rotated`; a call on an already-used token revokes the family.
@@ -26,10 +27,22 @@ public protocol TokenStore: Sendable {
     func revokeFamily(ofToken tokenHash: String, now: Date) async throws -> FamilyRevocation
     /// When the family started (its login); nil for an unknown or purged family.
     func familyStartedAt(familyID: String) async throws -> Date?
+    /// The account fingerprint recorded at the family's login; nil when unknown, purged, or
+    /// started before fingerprints were recorded (store migration 7).
+    func familyAccountFingerprint(familyID: String) async throws -> String?
+    /// Revokes every live (unrevoked, unexpired) family of `subject`; returns their ids.
+    func revokeFamilies(subject: String, now: Date) async throws -> [String]
     /// Families revoked at or after `since` (feeds the revocation cache of every replica).
     func revokedFamilies(since: Date) async throws -> [RevokedFamily]
     /// Deletes tokens and families whose expiry is before `now`; returns how many rows went.
     func purgeExpired(now: Date) async throws -> Int
+}
+
+extension TokenStore {
+    /// A family without an account fingerprint.
+    public func startFamily(familyID: String, subject: String, tokenHash: String, expiresAt: Date, now: Date) async throws {
+        try await startFamily(familyID: familyID, subject: subject, tokenHash: tokenHash, accountFingerprint: nil, expiresAt: expiresAt, now: now)
+    }
 }
 
 /// What revoking a token's family did.

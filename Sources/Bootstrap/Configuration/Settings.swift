@@ -71,6 +71,10 @@ struct Settings: Sendable {
     var refreshExpiry: Int
     /// Seconds a login can be renewed by refreshing, whatever the rotations (nil = no limit).
     var refreshMaxLifetime: Int?
+    /// How old the DSA account state an access token is checked against may be (0 = every request).
+    var accountRecheckSeconds: Int = 30
+    /// cns of the DSAs that may revoke any DSA's sessions (ADMIN_DSAS).
+    var adminDSAs: [String] = []
     var mail: Mail
     var fusionDirectory: FusionDirectoryAPI?
     var listenHost: String
@@ -158,6 +162,10 @@ extension Settings {
             throw ConfigurationError(key: "REFRESH_MAX_LIFETIME", reason: "must be 0 (no limit) or at least 60 (got \(maxLifetime))")
         }
         refreshMaxLifetime = maxLifetime == 0 ? nil : maxLifetime
+        // Sessions die with the account (ASVS 7.4.2): a deleted, locked or re-passworded DSA's
+        // access tokens are refused within this many seconds.
+        accountRecheckSeconds = try read.integer("ACCOUNT_RECHECK_SECONDS", default: 30, range: 0...30)
+        adminDSAs = (read.optional("ADMIN_DSAS") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
 
         // PHP's meaning: unless MAIL_SEC_VERIFY is TRUE, MAIL_SEC is ignored (the sample's
         // "tls", the upstream placeholder "<ssl/tls>" alike) and STARTTLS is used when the server

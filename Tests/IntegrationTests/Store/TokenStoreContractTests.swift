@@ -161,6 +161,48 @@ extension LiveServices {
         }
 
         @Test(arguments: [TokenStoreBackend.postgres, .embedded])
+        func aFamilyKeepsTheAccountFingerprintOfItsLogin(_ backend: TokenStoreBackend) async throws {
+            try await withStore(backend) { store throws in
+                try await store.startFamily(familyID: "fp-\(id)", subject: "heidi", tokenHash: "f1-\(id)", accountFingerprint: "abc123", expiresAt: now + 3600, now: now)
+                try await store.startFamily(familyID: "nofp-\(id)", subject: "heidi", tokenHash: "n1-\(id)", expiresAt: now + 3600, now: now)
+                #expect(try await store.familyAccountFingerprint(familyID: "fp-\(id)") == "abc123")
+                // Rotation keeps it: it is the login's, not the token's.
+                #expect(try await store.rotate(presentedHash: "f1-\(id)", nextHash: "f2-\(id)", nextExpiresAt: now + 3600, now: now + 1)
+                    == .rotated(familyID: "fp-\(id)", subject: "heidi"))
+                #expect(try await store.familyAccountFingerprint(familyID: "fp-\(id)") == "abc123")
+                #expect(try await store.familyAccountFingerprint(familyID: "nofp-\(id)") == nil)
+                #expect(try await store.familyAccountFingerprint(familyID: "unknown-\(id)") == nil)
+            }
+        }
+
+        @Test(arguments: [TokenStoreBackend.postgres, .embedded])
+        func revokingASubjectsFamiliesTakesEveryLiveOneAndNothingElse(_ backend: TokenStoreBackend) async throws {
+            try await withStore(backend) { store throws in
+                let ivan = "cn=ivan-\(id),ou=dsa", judy = "cn=judy-\(id),ou=dsa"
+                try await store.startFamily(familyID: "i1-\(id)", subject: ivan, tokenHash: "i1t-\(id)", expiresAt: now + 3600, now: now)
+                try await store.startFamily(familyID: "i2-\(id)", subject: ivan, tokenHash: "i2t-\(id)", expiresAt: now + 3600, now: now)
+                try await store.startFamily(familyID: "i3-\(id)", subject: ivan, tokenHash: "i3t-\(id)", expiresAt: now + 3600, now: now)
+                try await store.startFamily(familyID: "old-\(id)", subject: ivan, tokenHash: "oldt-\(id)", expiresAt: now + 5, now: now)
+                try await store.startFamily(familyID: "j1-\(id)", subject: judy, tokenHash: "j1t-\(id)", expiresAt: now + 3600, now: now)
+                #expect(try await store.revokeFamily(ofToken: "i3t-\(id)", now: now + 1) == .revoked(familyID: "i3-\(id)"))
+
+                // Live families only: i3 was revoked before (its time is kept), `old` has expired.
+                #expect(try await store.revokeFamilies(subject: ivan, now: now + 10) == ["i1-\(id)", "i2-\(id)"])
+                #expect(try await store.revokeFamilies(subject: ivan, now: now + 11) == [])
+                #expect(try await store.rotate(presentedHash: "i1t-\(id)", nextHash: "x1-\(id)", nextExpiresAt: now + 3600, now: now + 12) == .invalid)
+                #expect(try await store.rotate(presentedHash: "i2t-\(id)", nextHash: "x2-\(id)", nextExpiresAt: now + 3600, now: now + 12) == .invalid)
+                // Listed for the other replicas' revocation caches.
+                let listed = try await store.revokedFamilies(since: now + 10)
+                #expect(listed.contains(RevokedFamily(familyID: "i1-\(id)", revokedAt: now + 10)))
+                #expect(listed.contains(RevokedFamily(familyID: "i2-\(id)", revokedAt: now + 10)))
+                #expect(!listed.contains { $0.familyID == "i3-\(id)" })
+                // Another subject's family is untouched.
+                #expect(try await store.rotate(presentedHash: "j1t-\(id)", nextHash: "j2t-\(id)", nextExpiresAt: now + 3600, now: now + 13)
+                    == .rotated(familyID: "j1-\(id)", subject: judy))
+            }
+        }
+
+        @Test(arguments: [TokenStoreBackend.postgres, .embedded])
         func purgeRemovesExpiredRowsAndKeepsLiveOnes(_ backend: TokenStoreBackend) async throws {
             try await withStore(backend) { store throws in
                 // Family A expires entirely; family B loses its first (used) token only.

@@ -22,11 +22,11 @@ public struct SQLiteTokenStore: TokenStore {
         self.logger = logger
     }
 
-    public func startFamily(familyID: String, subject: String, tokenHash: String, expiresAt: Date, now: Date) async throws {
+    public func startFamily(familyID: String, subject: String, tokenHash: String, accountFingerprint: String?, expiresAt: Date, now: Date) async throws {
         try await SQLiteStoreCall.run("cannot start the token family") {
             _ = try await database.query(
-                "INSERT INTO token_families (family_id, subject, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                [.text(familyID), .text(subject), Self.millis(now), Self.millis(expiresAt)]
+                "INSERT INTO token_families (family_id, subject, created_at, expires_at, account_fingerprint) VALUES (?, ?, ?, ?, ?)",
+                [.text(familyID), .text(subject), Self.millis(now), Self.millis(expiresAt), accountFingerprint.map { SQLiteData.text($0) } ?? SQLiteData.null]
             )
             do {
                 _ = try await database.query(
@@ -149,6 +149,22 @@ public struct SQLiteTokenStore: TokenStore {
         try await SQLiteStoreCall.run("cannot read the token family") {
             try await database.query("SELECT created_at FROM token_families WHERE family_id = ?", [.text(familyID)])
                 .first?.column("created_at")?.integer.map { Self.date(millis: Int64($0)) }
+        }
+    }
+
+    public func familyAccountFingerprint(familyID: String) async throws -> String? {
+        try await SQLiteStoreCall.run("cannot read the token family") {
+            try await database.query("SELECT account_fingerprint FROM token_families WHERE family_id = ?", [.text(familyID)])
+                .first?.column("account_fingerprint")?.string
+        }
+    }
+
+    public func revokeFamilies(subject: String, now: Date) async throws -> [String] {
+        try await SQLiteStoreCall.run("cannot revoke the token families") {
+            try await database.query(
+                "UPDATE token_families SET revoked_at = ?1 WHERE subject = ?2 AND revoked_at IS NULL AND expires_at > ?1 RETURNING family_id",
+                [Self.millis(now), .text(subject)]
+            ).compactMap { $0.column("family_id")?.string }.sorted()
         }
     }
 

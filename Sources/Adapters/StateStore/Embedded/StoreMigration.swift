@@ -131,6 +131,12 @@ extension StoreMigration {
             )
             """,
         ]),
+        // The DSA's password fingerprint at login (a keyed HMAC, never the hash), for the refresh
+        // re-check; families started before have none. The index serves "revoke all of a DSA".
+        StoreMigration(version: 7, name: "token_family_account", statements: [
+            "ALTER TABLE token_families ADD COLUMN IF NOT EXISTS account_fingerprint text",
+            "CREATE INDEX IF NOT EXISTS token_families_subject ON token_families (subject)",
+        ]),
     ]
 
     /// The embedded (SQLite) schema, in order; same versions and meaning as `postgres`.
@@ -247,6 +253,11 @@ extension StoreMigration {
                 used_at INTEGER
             )
             """,
+        ]),
+        // Same as the PostgreSQL version 7.
+        StoreMigration(version: 7, name: "token_family_account", statements: [
+            "ALTER TABLE token_families ADD COLUMN account_fingerprint TEXT",
+            "CREATE INDEX IF NOT EXISTS token_families_subject ON token_families (subject)",
         ]),
     ]
 }

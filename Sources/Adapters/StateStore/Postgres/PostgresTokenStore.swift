@@ -19,11 +19,14 @@ public struct PostgresTokenStore: TokenStore {
         self.logger = logger
     }
 
-    public func startFamily(familyID: String, subject: String, tokenHash: String, expiresAt: Date, now: Date) async throws {
+    public func startFamily(familyID: String, subject: String, tokenHash: String, accountFingerprint: String?, expiresAt: Date, now: Date) async throws {
         try await PostgresStoreCall.run("cannot start the token family") {
             try await client.withTransaction(logger: logger) { connection in
                 try await connection.query(
-                    "INSERT INTO token_families (family_id, subject, created_at, expires_at) VALUES (\(familyID), \(subject), \(now), \(expiresAt))",
+                    """
+                    INSERT INTO token_families (family_id, subject, created_at, expires_at, account_fingerprint)
+                    VALUES (\(familyID), \(subject), \(now), \(expiresAt), \(accountFingerprint))
+                    """,
                     logger: logger
                 )
                 try await connection.query(
@@ -138,6 +141,31 @@ public struct PostgresTokenStore: TokenStore {
             var started: Date?
             for try await date in rows.decode(Date.self) { started = date }
             return started
+        }
+    }
+
+    public func familyAccountFingerprint(familyID: String) async throws -> String? {
+        try await PostgresStoreCall.run("cannot read the token family") {
+            let rows = try await client.query("SELECT account_fingerprint FROM token_families WHERE family_id = \(familyID)", logger: logger)
+            var fingerprint: String?
+            for try await value in rows.decode(String?.self) { fingerprint = value }
+            return fingerprint
+        }
+    }
+
+    public func revokeFamilies(subject: String, now: Date) async throws -> [String] {
+        try await PostgresStoreCall.run("cannot revoke the token families") {
+            let rows = try await client.query(
+                """
+                UPDATE token_families SET revoked_at = \(now)
+                WHERE subject = \(subject) AND revoked_at IS NULL AND expires_at > \(now)
+                RETURNING family_id
+                """,
+                logger: logger
+            )
+            var families: [String] = []
+            for try await familyID in rows.decode(String.self) { families.append(familyID) }
+            return families.sorted()
         }
     }
 
