@@ -158,7 +158,9 @@ enum Composition {
     }
 
     /// The router with every route.
-    static func makeRouter(_ useCases: UseCases, prefixes: APIPrefixes = .defaults, trustedProxies: TrustedProxies = .none) throws -> Router<AppRequestContext> {
+    static func makeRouter(
+        _ useCases: UseCases, prefixes: APIPrefixes = .defaults, trustedProxies: TrustedProxies = .none, listingGate: ListingGate = ListingGate(width: 2)
+    ) throws -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         router.middlewares.add(RequestIDMiddleware())
         router.middlewares.add(ClientAddressMiddleware(trusted: trustedProxies))
@@ -167,11 +169,20 @@ enum Composition {
         let api = APIRouter(router, prefixes: prefixes)
         AuthRoutes(auth: useCases.auth).register(on: api)
         SessionRoutes(auth: useCases.auth).register(on: api)
-        TaskRoutes(tasks: useCases.tasks, auth: useCases.auth, clock: useCases.clock).register(on: api)
+        TaskRoutes(tasks: useCases.tasks, auth: useCases.auth, clock: useCases.clock, gate: listingGate).register(on: api)
         RunRoutes(runs: useCases.runs, records: useCases.records, auth: useCases.auth).register(on: api)
         if let prolongation = useCases.prolongation { ProlongationRoutes(prolongation: prolongation).register(on: api) }
         OpenAPIRoutes(document: try OpenAPIDocument.load()).register(on: api)
         return router
+    }
+
+    /// Large listings built at once: one per core (at least 2), never more than the LDAP pool
+    /// serves; they wait as long, and behind as many, as requests wait for the pool.
+    static func listingGate(_ settings: Settings) -> ListingGate {
+        ListingGate(
+            width: min(settings.ldap.poolSize, max(2, ProcessInfo.processInfo.activeProcessorCount)),
+            maxWaiting: settings.ldap.poolQueue, maxWait: settings.ldap.poolWait
+        )
     }
 
     /// The HTTP application and its long-running companions. Migrations run before the server
@@ -186,7 +197,9 @@ enum Composition {
         )
         let migrated = StartupGate()
         var app = App(
-            router: try makeRouter(useCases, prefixes: settings.apiPrefixes, trustedProxies: settings.trustedProxies),
+            router: try makeRouter(
+                useCases, prefixes: settings.apiPrefixes, trustedProxies: settings.trustedProxies, listingGate: listingGate(settings)
+            ),
             configuration: .init(address: .hostname(settings.listenHost, port: settings.listenPort), serverName: "fusiondirectory-orchestrator"),
             // Stopped in reverse order, after the server: runs in flight can still reach FD.
             services: store.services + services(closing: fusionDirectory) + [

@@ -9,11 +9,14 @@ public struct TaskRoutes: Sendable {
     private let tasks: ListTasks
     private let auth: AuthDependencies
     private let clock: any WallClock
+    /// Kind listings and single tasks (pages of up to 10,000 sub-tasks) are built through it.
+    private let gate: ListingGate
 
-    public init(tasks: ListTasks, auth: AuthDependencies, clock: any WallClock) {
+    public init(tasks: ListTasks, auth: AuthDependencies, clock: any WallClock, gate: ListingGate = ListingGate(width: 2)) {
         self.tasks = tasks
         self.auth = auth
         self.clock = clock
+        self.gate = gate
     }
 
     public func register(on router: APIRouter) {
@@ -46,8 +49,11 @@ public struct TaskRoutes: Sendable {
     private func ofKind(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let kind = try Self.kind(context)
         let query = try Self.query(request.uri.queryParameters)
-        let listing = try await tasks.ofKind(kind, query: query)
-        return Self.aged(try TaskJSON.response(TaskJSON.Listing(listing, limit: query.limit, now: clock.now())), listing.countsAge)
+        let (tasks, clock) = (self.tasks, self.clock)
+        return try await gate.run {
+            let listing = try await tasks.ofKind(kind, query: query)
+            return Self.aged(try TaskJSON.response(TaskJSON.Listing(listing, limit: query.limit, now: clock.now())), listing.countsAge)
+        }
     }
 
     private func one(_ context: AppRequestContext) async throws -> Response {
@@ -56,10 +62,13 @@ public struct TaskRoutes: Sendable {
         guard let name = raw.removingPercentEncoding, !name.isEmpty else {
             throw ServiceError(.invalidInput, code: "task.invalid_name", message: "malformed task name")
         }
-        guard let (zone, detail) = try await tasks.one(kind, named: name) else {
-            throw ServiceError(.notFound, code: "task.not_found", message: "no \(kind.rawValue) task named \(String(name.prefix(100)))")
+        let (tasks, clock) = (self.tasks, self.clock)
+        return try await gate.run {
+            guard let (zone, detail) = try await tasks.one(kind, named: name) else {
+                throw ServiceError(.notFound, code: "task.not_found", message: "no \(kind.rawValue) task named \(String(name.prefix(100)))")
+            }
+            return try TaskJSON.response(TaskJSON.Detail(detail, TaskJSON.Timestamps(zone: zone, now: clock.now())))
         }
-        return try TaskJSON.response(TaskJSON.Detail(detail, TaskJSON.Timestamps(zone: zone, now: clock.now())))
     }
 
     /// The kind comes from a closed list; the path text is never used to build a filter or pick code.
