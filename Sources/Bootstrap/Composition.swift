@@ -182,7 +182,11 @@ enum Composition {
         let migrated = StartupGate()
         var app = App(
             router: try makeRouter(useCases, prefixes: settings.apiPrefixes, trustedProxies: settings.trustedProxies),
-            configuration: .init(address: .hostname(settings.listenHost, port: settings.listenPort), serverName: "fusiondirectory-orchestrator"),
+            server: .guardedHTTP1(settings.httpLimits),
+            configuration: .init(
+                address: .hostname(settings.listenHost, port: settings.listenPort), serverName: "fusiondirectory-orchestrator",
+                availableConnectionsDelegate: settings.httpLimits.availableConnections(logger: logger)
+            ),
             // Stopped in reverse order, after the server: runs in flight can still reach FD.
             services: store.services + services(closing: fusionDirectory) + [
                 RevocationPoller(cache: useCases.auth.revocations, store: useCases.auth.store, clock: clock, logger: logger, gate: migrated),

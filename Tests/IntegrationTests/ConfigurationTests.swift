@@ -47,6 +47,9 @@ struct ConfigurationTests {
         ("FUSION_DIRECTORY_API_URL", "ftp://fd.example.org", "must be an http(s) URL (got ftp://fd.example.org)"),
         ("PROLONGATION_URL", "fd.example.org", "must be an http(s) URL (got fd.example.org)"),
         ("PROLONGATION_MODE", "both", "must be fusiondirectory or orchestrator (got both)"),
+        ("HTTP_HEADER_TIMEOUT_SECONDS", "0", "must be an integer in 1...300 (got 0)"),
+        ("HTTP_IDLE_TIMEOUT_SECONDS", "1h", "must be an integer in 1...3600 (got 1h)"),
+        ("HTTP_MAX_CONNECTIONS", "0", "must be an integer in 1...1000000 (got 0)"),
     ])
     func badValuesAreRejectedWithAReason(key: String, value: String, reason: String) {
         #expect(throws: ConfigurationError(key: key, reason: reason)) { try Settings(values: values([key: value])) }
@@ -160,5 +163,20 @@ struct ConfigurationTests {
         let output = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus == 78)
         #expect(output == line)
+    }
+
+    @Test func slowClientLimitsDefaultToTenAndSixtySecondsAnd1024Connections() throws {
+        let defaults = try Settings(values: valid).httpLimits
+        #expect(defaults.headerTimeout == .seconds(10) && defaults.idleTimeout == .seconds(60) && defaults.maxConnections == 1024)
+        let set = try Settings(values: values(["HTTP_HEADER_TIMEOUT_SECONDS": "5", "HTTP_IDLE_TIMEOUT_SECONDS": "120", "HTTP_MAX_CONNECTIONS": "200"])).httpLimits
+        #expect(set.headerTimeout == .seconds(5) && set.idleTimeout == .seconds(120) && set.maxConnections == 200)
+    }
+
+    @Test func aConnectionLimitAboveTheOpenFileLimitIsWarnedAboutAtStart() throws {
+        let warned = try Settings(values: valid).startupWarnings(openFileLimit: 256)
+        #expect(warned.contains { $0.hasPrefix("HTTP_MAX_CONNECTIONS=1024 does not fit the open-file limit (256)") })
+        let fitting = try Settings(values: values(["HTTP_MAX_CONNECTIONS": "200"])).startupWarnings(openFileLimit: 256)
+        #expect(!fitting.contains { $0.hasPrefix("HTTP_MAX_CONNECTIONS") })
+        #expect(try Settings(values: valid).startupWarnings(openFileLimit: nil).allSatisfy { !$0.hasPrefix("HTTP_MAX_CONNECTIONS") })
     }
 }

@@ -72,6 +72,9 @@ struct Settings: Sendable {
     var fusionDirectory: FusionDirectoryAPI?
     var listenHost: String
     var listenPort: Int
+    /// Header-read and idle timeouts, and the connection limit (HTTP_HEADER_TIMEOUT_SECONDS,
+    /// HTTP_IDLE_TIMEOUT_SECONDS, HTTP_MAX_CONNECTIONS).
+    var httpLimits: HTTPConnectionLimits
     var database: Database
     var logLevel: String
     var logFormat: String
@@ -225,6 +228,11 @@ extension Settings {
         }
         listenHost = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         listenPort = port
+        httpLimits = HTTPConnectionLimits(
+            headerTimeout: .seconds(try read.integer("HTTP_HEADER_TIMEOUT_SECONDS", default: 10, range: 1...300)),
+            idleTimeout: .seconds(try read.integer("HTTP_IDLE_TIMEOUT_SECONDS", default: 60, range: 1...3_600)),
+            maxConnections: try read.integer("HTTP_MAX_CONNECTIONS", default: 1024, range: 1...1_000_000)
+        )
 
         if let url = read.optional("DATABASE_URL") {
             guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
