@@ -31,7 +31,8 @@ enum Composition {
         LDAPClient(configuration: .init(
             url: settings.ldap.url, bindDN: settings.ldap.adminDN, password: settings.ldap.password,
             maxConnections: settings.ldap.poolSize, connectTimeout: settings.ldap.timeout,
-            operationTimeout: settings.ldap.timeout, checkoutTimeout: settings.ldap.timeout
+            operationTimeout: settings.ldap.timeout, checkoutTimeout: settings.ldap.timeout,
+            security: LDAPTransportSecurity(startTLS: settings.ldap.startTLS, caFile: settings.ldap.caFile)
         ))
     }
 

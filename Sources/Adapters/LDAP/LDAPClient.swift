@@ -16,11 +16,13 @@ public struct LDAPClient: Sendable {
         public var checkoutTimeout: Duration
         /// Entries per page of a paged search (RFC 2696).
         public var pageSize: Int
+        /// StartTLS and the CA file, for pooled and password-check connections alike.
+        public var security: LDAPTransportSecurity
 
         public init(
             url: String, bindDN: String, password: String, maxConnections: Int = 4,
             connectTimeout: Duration = .seconds(3), operationTimeout: Duration = .seconds(10),
-            checkoutTimeout: Duration = .seconds(10), pageSize: Int = 500
+            checkoutTimeout: Duration = .seconds(10), pageSize: Int = 500, security: LDAPTransportSecurity = .none
         ) {
             self.url = url
             self.bindDN = bindDN
@@ -30,6 +32,7 @@ public struct LDAPClient: Sendable {
             self.operationTimeout = operationTimeout
             self.checkoutTimeout = checkoutTimeout
             self.pageSize = pageSize
+            self.security = security
         }
     }
 
@@ -41,7 +44,8 @@ public struct LDAPClient: Sendable {
         pool = LDAPConnectionPool(configuration: .init(
             url: configuration.url, bindDN: configuration.bindDN, password: configuration.password,
             maxConnections: configuration.maxConnections, connectTimeout: configuration.connectTimeout,
-            operationTimeout: configuration.operationTimeout, checkoutTimeout: configuration.checkoutTimeout
+            operationTimeout: configuration.operationTimeout, checkoutTimeout: configuration.checkoutTimeout,
+            security: configuration.security
         ))
     }
 
@@ -112,7 +116,7 @@ public struct LDAPClient: Sendable {
         do {
             let connection = try LDAPConnection(
                 url: configuration.url, connectTimeout: configuration.connectTimeout,
-                operationTimeout: configuration.operationTimeout
+                operationTimeout: configuration.operationTimeout, security: configuration.security
             )
             try await connection.bind(dn: dn, password: password)
             return true

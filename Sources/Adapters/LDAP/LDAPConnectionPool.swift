@@ -15,6 +15,7 @@ actor LDAPConnectionPool {
         var connectTimeout: Duration = .seconds(3)
         var operationTimeout: Duration = .seconds(10)
         var checkoutTimeout: Duration = .seconds(10)
+        var security: LDAPTransportSecurity = .none
     }
 
     private enum Grant {
@@ -83,7 +84,8 @@ actor LDAPConnectionPool {
             let connection = try LDAPConnection(
                 url: configuration.url,
                 connectTimeout: configuration.connectTimeout,
-                operationTimeout: configuration.operationTimeout
+                operationTimeout: configuration.operationTimeout,
+                security: configuration.security
             )
             try await connection.bind(dn: configuration.bindDN, password: configuration.password)
             return connection

@@ -16,6 +16,10 @@ struct Settings: Sendable {
         var dsaBase: String
         var poolSize: Int
         var timeout: Duration
+        /// LDAP_STARTTLS=TRUE: StartTLS on the ldap:// URL, certificate verified, before any bind.
+        var startTLS = false
+        /// LDAP_CA_FILE: the CAs the directory's certificate must chain to (StartTLS and ldaps://).
+        var caFile: String?
     }
 
     struct Mail: Sendable {
@@ -136,8 +140,13 @@ extension Settings {
             password: try read.required("LDAP_PWD"),
             dsaBase: try read.dn("LDAP_OU_DSA"),
             poolSize: try read.integer("LDAP_POOL_SIZE", default: 4, range: 1...64),
-            timeout: .seconds(try read.integer("LDAP_TIMEOUT", default: 5, range: 1...300))
+            timeout: .seconds(try read.integer("LDAP_TIMEOUT", default: 5, range: 1...300)),
+            startTLS: try read.boolean("LDAP_STARTTLS", default: false),
+            caFile: try read.pemFile("LDAP_CA_FILE")
         )
+        if ldap.startTLS, URLComponents(string: ldap.url)?.scheme?.lowercased() != "ldap" {
+            throw ConfigurationError(key: "LDAP_STARTTLS", reason: "TRUE needs an ldap:// FD_LDAP_MASTER_URL (ldaps:// is TLS already, ldapi:// is local; got \(ldap.url))")
+        }
         let secret = try read.required("SECRET_KEY")
         guard secret.utf8.count >= 32 else {
             throw ConfigurationError(key: "SECRET_KEY", reason: "must be at least 32 bytes (got \(secret.utf8.count))")
