@@ -31,7 +31,8 @@ enum Composition {
         LDAPClient(configuration: .init(
             url: settings.ldap.url, bindDN: settings.ldap.adminDN, password: settings.ldap.password,
             maxConnections: settings.ldap.poolSize, connectTimeout: settings.ldap.timeout,
-            operationTimeout: settings.ldap.timeout, checkoutTimeout: settings.ldap.poolWait, maxWaiting: settings.ldap.poolQueue
+            operationTimeout: settings.ldap.timeout, checkoutTimeout: settings.ldap.poolWait, maxWaiting: settings.ldap.poolQueue,
+            security: LDAPTransportSecurity(startTLS: settings.ldap.startTLS, caFile: settings.ldap.caFile)
         ))
     }
 
@@ -200,7 +201,11 @@ enum Composition {
             router: try makeRouter(
                 useCases, prefixes: settings.apiPrefixes, trustedProxies: settings.trustedProxies, listingGate: listingGate(settings)
             ),
-            configuration: .init(address: .hostname(settings.listenHost, port: settings.listenPort), serverName: "fusiondirectory-orchestrator"),
+            server: .guardedHTTP1(settings.httpLimits),
+            configuration: .init(
+                address: .hostname(settings.listenHost, port: settings.listenPort), serverName: "fusiondirectory-orchestrator",
+                availableConnectionsDelegate: settings.httpLimits.availableConnections(logger: logger)
+            ),
             // Stopped in reverse order, after the server: runs in flight can still reach FD.
             services: store.services + services(closing: fusionDirectory) + [
                 RevocationPoller(cache: useCases.auth.revocations, store: useCases.auth.store, clock: clock, logger: logger, gate: migrated),

@@ -41,7 +41,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let settings = options.settings()
         let logger = LogSetup.makeLogger(settings: settings)
-        if let warning = settings.mail.startupWarning { logger.warning("\(warning)") }
+        for warning in settings.startupWarnings() { logger.warning("\(warning)") }
         let store = try Composition.store(settings, logger: logger)
         let shutdown = ShutdownFlag()
         let app = try await Composition.makeApplication(settings: settings, store: store, shutdown: shutdown, logger: logger)

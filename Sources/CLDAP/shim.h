@@ -19,6 +19,9 @@ static inline int cldap_set_option_timeval(LDAP *_Nullable ld, int option, long 
     struct timeval tv = { .tv_sec = milliseconds / 1000, .tv_usec = (milliseconds % 1000) * 1000 };
     return ldap_set_option(ld, option, &tv);
 }
+static inline int cldap_set_option_string(LDAP *_Nullable ld, int option, const char *_Nonnull value) {
+    return ldap_set_option(ld, option, value);
+}
 static inline int cldap_get_option_int(LDAP *_Nullable ld, int option, int *_Nonnull out) {
     return ldap_get_option(ld, option, out);
 }

@@ -47,6 +47,9 @@ struct ConfigurationTests {
         ("FUSION_DIRECTORY_API_URL", "ftp://fd.example.org", "must be an http(s) URL (got ftp://fd.example.org)"),
         ("PROLONGATION_URL", "fd.example.org", "must be an http(s) URL (got fd.example.org)"),
         ("PROLONGATION_MODE", "both", "must be fusiondirectory or orchestrator (got both)"),
+        ("HTTP_HEADER_TIMEOUT_SECONDS", "0", "must be an integer in 1...300 (got 0)"),
+        ("HTTP_IDLE_TIMEOUT_SECONDS", "1h", "must be an integer in 1...3600 (got 1h)"),
+        ("HTTP_MAX_CONNECTIONS", "0", "must be an integer in 1...1000000 (got 0)"),
     ])
     func badValuesAreRejectedWithAReason(key: String, value: String, reason: String) {
         #expect(throws: ConfigurationError(key: key, reason: reason)) { try Settings(values: values([key: value])) }
@@ -160,5 +163,67 @@ struct ConfigurationTests {
         let output = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus == 78)
         #expect(output == line)
+    }
+
+    @Test func slowClientLimitsDefaultToTenAndSixtySecondsAnd1024Connections() throws {
+        let defaults = try Settings(values: valid).httpLimits
+        #expect(defaults.headerTimeout == .seconds(10) && defaults.idleTimeout == .seconds(60) && defaults.maxConnections == 1024)
+        let set = try Settings(values: values(["HTTP_HEADER_TIMEOUT_SECONDS": "5", "HTTP_IDLE_TIMEOUT_SECONDS": "120", "HTTP_MAX_CONNECTIONS": "200"])).httpLimits
+        #expect(set.headerTimeout == .seconds(5) && set.idleTimeout == .seconds(120) && set.maxConnections == 200)
+    }
+
+    @Test func aConnectionLimitAboveTheOpenFileLimitIsWarnedAboutAtStart() throws {
+        let warned = try Settings(values: valid).startupWarnings(openFileLimit: 256)
+        #expect(warned.contains { $0.hasPrefix("HTTP_MAX_CONNECTIONS=1024 does not fit the open-file limit (256)") })
+        let fitting = try Settings(values: values(["HTTP_MAX_CONNECTIONS": "200"])).startupWarnings(openFileLimit: 256)
+        #expect(!fitting.contains { $0.hasPrefix("HTTP_MAX_CONNECTIONS") })
+        #expect(try Settings(values: valid).startupWarnings(openFileLimit: nil).allSatisfy { !$0.hasPrefix("HTTP_MAX_CONNECTIONS") })
+    }
+
+    func cleartextWarnings(_ changes: [String: String?]) throws -> [String] {
+        try Settings(values: values(changes)).cleartextCredentialWarnings
+    }
+
+    @Test func anLDAPPasswordThatWouldCrossTheNetworkInClearIsWarnedAboutAtStart() throws {
+        let warned = try cleartextWarnings(["FD_LDAP_MASTER_URL": "ldap://ldap.example.org:389"])
+        #expect(warned.count == 1)
+        #expect(warned.first?.hasPrefix("FD_LDAP_MASTER_URL is ldap:// to ldap.example.org without LDAP_STARTTLS") == true)
+        for url in ["ldap://127.0.0.1:389", "ldap://127.8.9.10", "ldap://localhost", "ldap://[::1]:389", "ldaps://ldap.example.org", "ldapi://%2Fvar%2Frun%2Fslapd%2Fldapi"] {
+            #expect(try cleartextWarnings(["FD_LDAP_MASTER_URL": url]).isEmpty, "\(url)")
+        }
+        #expect(try cleartextWarnings(["FD_LDAP_MASTER_URL": "ldap://ldap.example.org", "LDAP_STARTTLS": "TRUE"]).isEmpty)
+    }
+
+    @Test func smtpAuthWithoutRequiredTLSToARemoteRelayIsWarnedAboutAtStart() throws {
+        let auth: [String: String?] = ["MAIL_AUTH": "TRUE", "MAIL_USER": "mailer", "MAIL_PASS": "secret", "MAIL_HOST": "smtp.example.org"]
+        #expect(try cleartextWarnings(auth).first?.hasPrefix("MAIL_AUTH=TRUE to smtp.example.org without MAIL_SEC_VERIFY=TRUE") == true)
+        #expect(try cleartextWarnings(auth.merging(["MAIL_SEC_VERIFY": "TRUE"]) { $1 }).first?.hasPrefix("MAIL_AUTH=TRUE over plain SMTP to smtp.example.org") == true)
+        #expect(try cleartextWarnings(auth.merging(["MAIL_SEC_VERIFY": "TRUE", "MAIL_SEC": "tls"]) { $1 }).isEmpty)
+        #expect(try cleartextWarnings(auth.merging(["MAIL_SEC_VERIFY": "TRUE", "MAIL_SEC": "ssl"]) { $1 }).isEmpty)
+        #expect(try cleartextWarnings(auth.merging(["MAIL_HOST": "127.0.0.1"]) { $1 }).isEmpty)
+        #expect(try cleartextWarnings(["MAIL_HOST": "smtp.example.org"]).isEmpty, "no AUTH, no password to lose")
+    }
+
+    @Test func fusionDirectoryCredentialsOverPlainHTTPToARemoteHostAreWarnedAboutAtStart() throws {
+        let api: [String: String?] = ["WEB_LOGIN": "w", "WEB_PASS": "p"]
+        let warned = try cleartextWarnings(api.merging(["FUSION_DIRECTORY_API_URL": "http://fd.example.org/rest.php/v1"]) { $1 })
+        #expect(warned.first?.hasPrefix("FUSION_DIRECTORY_API_URL is http:// to fd.example.org") == true)
+        #expect(try cleartextWarnings(api.merging(["FUSION_DIRECTORY_API_URL": "https://fd.example.org/rest.php/v1"]) { $1 }).isEmpty)
+        #expect(try cleartextWarnings(api.merging(["FUSION_DIRECTORY_API_URL": "http://127.0.0.1:8081/rest.php/v1"]) { $1 }).isEmpty)
+    }
+
+    @Test func everyWarningIsInTheStartupList() throws {
+        let settings = try Settings(values: values(["FD_LDAP_MASTER_URL": "ldap://ldap.example.org"]))
+        let warnings = settings.startupWarnings(openFileLimit: nil)
+        #expect(warnings.contains { $0.hasPrefix("MAIL_SEC_VERIFY is not TRUE") })
+        #expect(warnings.contains { $0.hasPrefix("FD_LDAP_MASTER_URL is ldap://") })
+    }
+
+    @Test(arguments: [
+        ("localhost", true), ("LOCALHOST", true), ("db.localhost", true), ("127.0.0.1", true), ("127.255.0.9", true), ("::1", true), ("[::1]", true),
+        ("::ffff:127.0.0.1", true), ("128.0.0.1", false), ("10.0.0.1", false), ("::2", false), ("example.org", false), ("localhost.example.org", false),
+    ])
+    func loopbackIsLocalhostAnd127Slash8AndColonColon1(host: String, loopback: Bool) {
+        #expect(NetworkHost.isLoopback(host) == loopback)
     }
 }

@@ -18,11 +18,13 @@ public struct LDAPClient: Sendable {
         public var maxWaiting: Int
         /// Entries per page of a paged search (RFC 2696).
         public var pageSize: Int
+        /// StartTLS and the CA file, for pooled and password-check connections alike.
+        public var security: LDAPTransportSecurity
 
         public init(
             url: String, bindDN: String, password: String, maxConnections: Int = 4,
             connectTimeout: Duration = .seconds(3), operationTimeout: Duration = .seconds(10),
-            checkoutTimeout: Duration = .seconds(10), maxWaiting: Int = 256, pageSize: Int = 500
+            checkoutTimeout: Duration = .seconds(10), maxWaiting: Int = 256, pageSize: Int = 500, security: LDAPTransportSecurity = .none
         ) {
             self.url = url
             self.bindDN = bindDN
@@ -33,6 +35,7 @@ public struct LDAPClient: Sendable {
             self.checkoutTimeout = checkoutTimeout
             self.maxWaiting = maxWaiting
             self.pageSize = pageSize
+            self.security = security
         }
     }
 
@@ -45,7 +48,7 @@ public struct LDAPClient: Sendable {
             url: configuration.url, bindDN: configuration.bindDN, password: configuration.password,
             maxConnections: configuration.maxConnections, connectTimeout: configuration.connectTimeout,
             operationTimeout: configuration.operationTimeout, checkoutTimeout: configuration.checkoutTimeout,
-            maxWaiting: configuration.maxWaiting
+            maxWaiting: configuration.maxWaiting, security: configuration.security
         ))
     }
 
@@ -125,7 +128,7 @@ public struct LDAPClient: Sendable {
         do {
             let connection = try LDAPConnection(
                 url: configuration.url, connectTimeout: configuration.connectTimeout,
-                operationTimeout: configuration.operationTimeout
+                operationTimeout: configuration.operationTimeout, security: configuration.security
             )
             try await connection.bind(dn: dn, password: password)
             return true

@@ -18,7 +18,10 @@ actor LDAPConnection {
     /// Set after an error that leaves the handle unusable; the pool then discards the connection.
     private(set) var isBroken = false
 
-    init(url: String, connectTimeout: Duration, operationTimeout: Duration) throws(LDAPResultError) {
+    private let security: LDAPTransportSecurity
+    private var tlsStarted = false
+
+    init(url: String, connectTimeout: Duration, operationTimeout: Duration, security: LDAPTransportSecurity = .none) throws(LDAPResultError) {
         var handle: OpaquePointer?
         let rc = ldap_initialize(&handle, url)
         guard rc == LDAP_SUCCESS, let handle else {
@@ -27,11 +30,28 @@ actor LDAPConnection {
         ld = handle
         self.operationTimeout = operationTimeout
         executor = QueueExecutor(label: "ldap-connection")
+        self.security = security
         _ = cldap_set_option_int(ld, LDAP_OPT_PROTOCOL_VERSION, LDAP_VERSION3)
         _ = cldap_set_option_bool(ld, LDAP_OPT_REFERRALS, 0)
         _ = cldap_set_option_bool(ld, LDAP_OPT_RESTART, 1)
         _ = cldap_set_option_timeval(ld, LDAP_OPT_NETWORK_TIMEOUT, connectTimeout.milliseconds)
         _ = cldap_set_option_timeval(ld, LDAP_OPT_TIMEOUT, operationTimeout.milliseconds)
+        // Options of this handle, not libldap's global ones: other handles in the process keep
+        // theirs. NEWCTX builds the handle's TLS context from them (it reads the CA file now).
+        // A throw below still unbinds the handle: deinit runs once every property is set.
+        if security.startTLS || security.caFile != nil {
+            _ = cldap_set_option_int(ld, LDAP_OPT_X_TLS_REQUIRE_CERT, LDAP_OPT_X_TLS_DEMAND)
+            if let caFile = security.caFile {
+                let rc = cldap_set_option_string(ld, LDAP_OPT_X_TLS_CACERTFILE, caFile)
+                guard rc == LDAP_OPT_SUCCESS else {
+                    throw LDAPResultError(code: LDAP_LOCAL_ERROR, diagnostic: "cannot use LDAP_CA_FILE \(caFile)", operation: LDAPResultError.startTLS)
+                }
+            }
+            let rc = cldap_set_option_int(ld, LDAP_OPT_X_TLS_NEWCTX, 0)
+            guard rc == LDAP_OPT_SUCCESS else {
+                throw LDAPResultError(code: rc, diagnostic: "cannot set up TLS with LDAP_CA_FILE \(security.caFile ?? "(none)")", operation: LDAPResultError.startTLS)
+            }
+        }
     }
 
     deinit {
@@ -44,6 +64,7 @@ actor LDAPConnection {
         guard !password.isEmpty else {
             throw LDAPResultError(code: LDAP_INVALID_CREDENTIALS, diagnostic: "empty password", operation: "bind")
         }
+        try startTLSIfRequired()
         var bytes = Array(password.utf8)
         let rc = bytes.withUnsafeMutableBufferPointer { buffer -> Int32 in
             var credential = berval(bv_len: ber_len_t(buffer.count), bv_val: UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self))
@@ -150,6 +171,22 @@ actor LDAPConnection {
             results.append(error)
         }
         return results
+    }
+
+    /// StartTLS before the first bind, so no password crosses in clear; a failure (a certificate
+    /// that does not verify, a server without TLS) ends the connection, never falls back to plain.
+    private func startTLSIfRequired() throws(LDAPResultError) {
+        guard security.startTLS, !tlsStarted else { return }
+        let rc = ldap_start_tls_s(ld, nil, nil)
+        guard rc == LDAP_SUCCESS else {
+            isBroken = true
+            let diagnostic = diagnosticMessage()
+            let reason = diagnostic.isEmpty || diagnostic == "(unknown error code)"
+                ? "TLS handshake failed: the server's certificate may not verify against LDAP_CA_FILE, or the server does not offer StartTLS"
+                : diagnostic
+            throw LDAPResultError(code: rc, diagnostic: reason, operation: LDAPResultError.startTLS)
+        }
+        tlsStarted = true
     }
 
     // MARK: - result handling

@@ -18,6 +18,7 @@ actor LDAPConnectionPool {
         var operationTimeout: Duration = .seconds(10)
         var checkoutTimeout: Duration = .seconds(10)
         var maxWaiting: Int = 256
+        var security: LDAPTransportSecurity = .none
     }
 
     private enum Grant {
@@ -86,7 +87,8 @@ actor LDAPConnectionPool {
             let connection = try LDAPConnection(
                 url: configuration.url,
                 connectTimeout: configuration.connectTimeout,
-                operationTimeout: configuration.operationTimeout
+                operationTimeout: configuration.operationTimeout,
+                security: configuration.security
             )
             try await connection.bind(dn: configuration.bindDN, password: configuration.password)
             return connection

@@ -48,14 +48,34 @@ struct PageCursor: Sendable {
     var isFinished: Bool { started && cookie.isEmpty }
 }
 
+/// How a connection protects what crosses it (LDAP_STARTTLS, LDAP_CA_FILE).
+public struct LDAPTransportSecurity: Sendable, Equatable {
+    /// StartTLS (RFC 4513 §3) on an ldap:// URL before anything else, the bind included.
+    public var startTLS: Bool
+    /// A PEM bundle of the CAs the server's certificate must chain to (for StartTLS and ldaps://);
+    /// nil = libldap's defaults (ldap.conf's TLS_CACERT, else the system's).
+    public var caFile: String?
+
+    public init(startTLS: Bool = false, caFile: String? = nil) {
+        self.startTLS = startTLS
+        self.caFile = caFile
+    }
+
+    public static let none = LDAPTransportSecurity()
+}
+
 /// An LDAP result code with the server's diagnostic, as the C library reported it.
 struct LDAPResultError: Error, Sendable {
+    static let startTLS = "StartTLS"
+
     let code: Int32
     let diagnostic: String
     let operation: String
 
     var directoryError: DirectoryError {
         let text = diagnostic.isEmpty ? "\(operation): \(Self.describe(code))" : "\(operation): \(Self.describe(code)) (\(diagnostic))"
+        // Whatever libldap answered, a connection that could not be secured is not to be used.
+        if operation == Self.startTLS { return .unavailable(text) }
         switch code {
         case LDAP_SERVER_DOWN, LDAP_CONNECT_ERROR, LDAP_UNAVAILABLE, LDAP_BUSY, LDAP_LOCAL_ERROR:
             return .unavailable(text)

@@ -19,6 +19,10 @@ struct Settings: Sendable {
         /// How long a request waits for a pooled connection, and how many may wait.
         var poolWait: Duration
         var poolQueue: Int
+        /// LDAP_STARTTLS=TRUE: StartTLS on the ldap:// URL, certificate verified, before any bind.
+        var startTLS = false
+        /// LDAP_CA_FILE: the CAs the directory's certificate must chain to (StartTLS and ldaps://).
+        var caFile: String?
     }
 
     struct Mail: Sendable {
@@ -79,6 +83,9 @@ struct Settings: Sendable {
     var fusionDirectory: FusionDirectoryAPI?
     var listenHost: String
     var listenPort: Int
+    /// Header-read and idle timeouts, and the connection limit (HTTP_HEADER_TIMEOUT_SECONDS,
+    /// HTTP_IDLE_TIMEOUT_SECONDS, HTTP_MAX_CONNECTIONS).
+    var httpLimits: HTTPConnectionLimits
     var database: Database
     var logLevel: String
     var logFormat: String
@@ -145,8 +152,13 @@ extension Settings {
             poolSize: try read.integer("LDAP_POOL_SIZE", default: 4, range: 1...64),
             timeout: .seconds(try read.integer("LDAP_TIMEOUT", default: 5, range: 1...300)),
             poolWait: .seconds(try read.integer("LDAP_POOL_WAIT_SECONDS", default: 30, range: 1...600)),
-            poolQueue: try read.integer("LDAP_POOL_QUEUE", default: 256, range: 0...100_000)
+            poolQueue: try read.integer("LDAP_POOL_QUEUE", default: 256, range: 0...100_000),
+            startTLS: try read.boolean("LDAP_STARTTLS", default: false),
+            caFile: try read.pemFile("LDAP_CA_FILE")
         )
+        if ldap.startTLS, URLComponents(string: ldap.url)?.scheme?.lowercased() != "ldap" {
+            throw ConfigurationError(key: "LDAP_STARTTLS", reason: "TRUE needs an ldap:// FD_LDAP_MASTER_URL (ldaps:// is TLS already, ldapi:// is local; got \(ldap.url))")
+        }
         let secret = try read.required("SECRET_KEY")
         guard secret.utf8.count >= 32 else {
             throw ConfigurationError(key: "SECRET_KEY", reason: "must be at least 32 bytes (got \(secret.utf8.count))")
@@ -241,6 +253,11 @@ extension Settings {
         }
         listenHost = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         listenPort = port
+        httpLimits = HTTPConnectionLimits(
+            headerTimeout: .seconds(try read.integer("HTTP_HEADER_TIMEOUT_SECONDS", default: 10, range: 1...300)),
+            idleTimeout: .seconds(try read.integer("HTTP_IDLE_TIMEOUT_SECONDS", default: 60, range: 1...3_600)),
+            maxConnections: try read.integer("HTTP_MAX_CONNECTIONS", default: 1024, range: 1...1_000_000)
+        )
 
         if let url = read.optional("DATABASE_URL") {
             guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),

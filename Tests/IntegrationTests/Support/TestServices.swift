@@ -50,6 +50,8 @@ struct TestServices: Sendable {
     var ldapBase: String { get throws { try require("ORCH_TEST_LDAP_BASE", for: "slapd") } }
     var ldapAdmin: String { get throws { try require("ORCH_TEST_LDAP_ADMIN", for: "slapd") } }
     var ldapPassword: String { get throws { try require("ORCH_TEST_LDAP_PASSWORD", for: "slapd") } }
+    /// The test CA that signed slapd's certificate (StartTLS on its ldap:// port).
+    var ldapCAFile: String { get throws { try require("ORCH_TEST_LDAP_CA_FILE", for: "slapd with TLS") } }
     var servicesScript: String { get throws { try require("ORCH_TEST_SERVICES", for: "the services script") } }
 
     /// Runs `scripts/services <verb>` (stop-ldap, start-ldap, …) and waits for it.
