@@ -99,18 +99,19 @@ public struct ListTasks: Sendable {
             async let subTasks = Self.subTasks(of: kind, status: query.status, in: directory)
             return try await (tasks, subTasks)
         }
-        // Keys are computed once per selected sub-task, and once per distinct master (a few for
-        // thousands of sub-tasks): comparing parsed DNs inside the sort would cost n·log n
-        // parses. The page is joined on indices, so only its sub-tasks are copied.
+        // Page keys are computed once per selected sub-task, master keys once per distinct master
+        // (a few for thousands of sub-tasks). The page is joined on indices, so only its
+        // sub-tasks are copied.
         var masterKeys = MasterKeys()
-        var selected: [(key: String, index: Int)] = []
+        var selected: [(key: [UInt8], index: Int)] = []
+        selected.reserveCapacity(subTasks.count)
         for (index, subTask) in subTasks.enumerated() where query.matches(subTask, now: now, instants: instants) {
-            selected.append((Self.key(subTask), index))
+            selected.append((Self.pageKey(subTask.dn), index))
         }
         let masters = Set(tasks.map { Self.key($0.dn) })
-        let after = query.after.map { Self.key($0) }
-        selected.sort { $0.key < $1.key }
-        let remaining = selected.drop { after != nil && $0.key <= after! }
+        let after = query.after.map(Self.pageKey)
+        selected.sort { $0.key.lexicographicallyPrecedes($1.key) }
+        let remaining = selected.drop { element in after.map { !$0.lexicographicallyPrecedes(element.key) } ?? false }
         let page = remaining.prefix(query.limit).map(\.index)
         let next = remaining.count > query.limit ? page.last.map { subTasks[$0].dn } : nil
         let pageByMaster = Dictionary(grouping: page) { masterKeys.key(subTasks[$0].master) }
@@ -137,7 +138,7 @@ public struct ListTasks: Sendable {
         let now = clock.now()
         guard let task = try await read({ try await directory.mainTask(named: name, kind: kind) }) else { return nil }
         let subTasks = try await read { try await directory.subTasks(ofMaster: task.dn) }
-        let sorted = subTasks.map { (key: Self.key($0), subTask: $0) }.sorted { $0.key < $1.key }.map(\.subTask)
+        let sorted = subTasks.map { (key: Self.pageKey($0.dn), subTask: $0) }.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map(\.subTask)
         return (snapshot.zone, TaskDetail(task: task, counts: SubTaskCounts(sorted, now: now, instants: InstantCache(zone: snapshot.zone)), subTasks: sorted))
     }
 
@@ -149,9 +150,12 @@ public struct ListTasks: Sendable {
         return parsed.description.lowercased()
     }
 
-    /// `key(subTask.dn)` from the DN the sub-task already parsed.
-    static func key(_ subTask: SubTask) -> String {
-        subTask.distinguishedName.map { $0.description.lowercased() } ?? subTask.dn.lowercased()
+    /// The order of sub-tasks in listings and pages: the DN's bytes as the server returns them,
+    /// ASCII letters folded. The server writes one DN one way, so no parsing is needed (that is
+    /// for master DNs, written by FD); comparing bytes instead of Strings keeps a sort of 10,000
+    /// cheap. A cursor is a DN the server returned, so it gets the same key.
+    static func pageKey(_ dn: String) -> [UInt8] {
+        dn.utf8.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
     }
 
     /// Keys of master DNs, each distinct text parsed once.

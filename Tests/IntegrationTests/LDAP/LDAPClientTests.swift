@@ -9,11 +9,11 @@ extension LiveServices {
     @Suite struct LDAPClientTests {
         let services = TestServices.shared
 
-        func client(pageSize: Int = 500, maxConnections: Int = 4) throws -> LDAPClient {
+        func client(pageSize: Int = 500, maxConnections: Int = 4, maxWaiting: Int = 256) throws -> LDAPClient {
             LDAPClient(configuration: .init(
                 url: try services.ldapURL, bindDN: try services.ldapAdmin, password: try services.ldapPassword,
                 maxConnections: maxConnections, connectTimeout: .seconds(3), operationTimeout: .seconds(10),
-                checkoutTimeout: .seconds(30), pageSize: pageSize
+                checkoutTimeout: .seconds(30), maxWaiting: maxWaiting, pageSize: pageSize
             ))
         }
 
@@ -95,7 +95,7 @@ extension LiveServices {
         }
 
         @Test func aThousandConcurrentSearchesThroughAPoolOfFourAllSucceed() async throws {
-            let client = try client(maxConnections: 4)
+            let client = try client(maxConnections: 4, maxWaiting: 1_000)
             let configDN = "cn=config,ou=fusiondirectory,\(try base)"
             let started = ContinuousClock.now
             let found = try await withThrowingTaskGroup(of: Bool.self) { group in
@@ -108,6 +108,30 @@ extension LiveServices {
             let statistics = await client.poolStatistics()
             #expect(statistics.open <= 4)
             print("1000 concurrent searches through a pool of 4: \(ContinuousClock.now - started)")
+        }
+
+        /// Past the queue bound (LDAP_POOL_QUEUE) a caller is refused at once, not after a wait;
+        /// those in the queue are all served.
+        @Test func callersBeyondTheQueueAreRefusedAtOnceAsBusy() async throws {
+            let client = try client(maxConnections: 2, maxWaiting: 10)
+            let configDN = "cn=config,ou=fusiondirectory,\(try base)"
+            let outcomes = await withTaskGroup(of: Result<Bool, DirectoryError>.self) { group in
+                for _ in 0..<200 {
+                    group.addTask {
+                        do throws(DirectoryError) {
+                            return .success(try await client.read(configDN, attributes: ["fdTimezone"]) != nil)
+                        } catch {
+                            return .failure(error)
+                        }
+                    }
+                }
+                return await group.reduce(into: [Result<Bool, DirectoryError>]()) { $0.append($1) }
+            }
+            let served = outcomes.filter { (try? $0.get()) == true }.count
+            let busy = outcomes.filter { if case .failure(.busy) = $0 { true } else { false } }.count
+            #expect(served + busy == 200)
+            #expect(served >= 12, "the connections and the queue are served")
+            #expect(busy > 0, "200 callers on 2 connections and 10 places must overflow")
         }
 
         @Test func filterInjectionUsernamesMatchNothing() async throws {
