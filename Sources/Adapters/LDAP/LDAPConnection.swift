@@ -217,7 +217,7 @@ actor LDAPConnection {
                 dn = String(cString: raw)
                 ldap_memfree(raw)
             }
-            var attributes: [String: [[UInt8]]] = [:]
+            var attributes: [(name: String, values: [[UInt8]])] = []
             var ber: OpaquePointer?
             var name = ldap_first_attribute(ld, entry, &ber)
             while let attribute = name {
@@ -231,12 +231,12 @@ actor LDAPConnection {
                     }
                     ldap_value_free_len(list)
                 }
-                attributes[String(cString: attribute), default: []].append(contentsOf: values)
+                attributes.append((String(cString: attribute), values))
                 ldap_memfree(attribute)
                 name = ldap_next_attribute(ld, entry, ber)
             }
             if let ber { ber_free(ber, 0) }
-            entries.append(DirectoryEntry(dn: dn, attributes: attributes))
+            entries.append(DirectoryEntry(dn: dn, reading: attributes))
             current = ldap_next_entry(ld, entry)
         }
         return entries

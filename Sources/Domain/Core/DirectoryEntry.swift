@@ -21,6 +21,16 @@ public struct DirectoryEntry: Sendable, Equatable {
         self.attributes = merged
     }
 
+    /// As the adapter reads them: names in the server's order, one spelling or several (merged,
+    /// in the order given). One dictionary is built, nothing is sorted.
+    public init(dn: String, reading pairs: [(name: String, values: [[UInt8]])]) {
+        self.dn = dn
+        var merged: [AttributeName: [[UInt8]]] = [:]
+        merged.reserveCapacity(pairs.count)
+        for (name, values) in pairs { merged[AttributeName(name), default: []].append(contentsOf: values) }
+        attributes = merged
+    }
+
     /// Convenience for tests and for adapters that already hold text.
     public init(dn: String, stringAttributes: [String: [String]]) {
         self.init(dn: dn, attributes: stringAttributes.mapValues { $0.map { Array($0.utf8) } })

@@ -6,8 +6,9 @@ import Foundation
 public struct SubTask: Sendable, Equatable {
     /// The DN as read.
     public let dn: String
-    /// The DN parsed; nil (with a problem) if the text is not a valid DN.
-    public let distinguishedName: DistinguishedName?
+    /// The DN parsed, on demand; nil if the text is not a valid DN (the server sent it, so it
+    /// is). Listings read sub-tasks by the ten thousand and never need it.
+    public var distinguishedName: DistinguishedName? { try? DistinguishedName(parsing: dn) }
     /// cn (MUST), `<main cn>-SubTask-<microtime>`; not meant to be parsed.
     public let cn: String?
     /// fdTasksGranularMaster (MUST): DN of the main task.
@@ -38,7 +39,6 @@ public struct SubTask: Sendable, Equatable {
     public init(entry: DirectoryEntry) {
         var reader = EntryReader(entry)
         dn = entry.dn
-        distinguishedName = reader.distinguishedName()
         cn = reader.single("cn", required: true)
         master = reader.single("fdTasksGranularMaster", required: true)
         type = reader.single("fdTasksGranularType", required: true)
