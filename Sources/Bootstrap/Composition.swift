@@ -22,7 +22,7 @@ enum Composition {
 
     static func store(_ settings: Settings, logger: Logger) throws -> Store {
         switch settings.database {
-        case .postgres(let url): PostgresStateStore(database: try PostgresDatabase(url: url, logger: logger), logger: logger)
+        case .postgres(let url, let timeout): PostgresStateStore(database: try PostgresDatabase(url: url, timeout: timeout, logger: logger), logger: logger)
         case .embedded(let directory): EmbeddedStateStore(database: SQLiteDatabase(directory: directory, logger: logger), logger: logger)
         }
     }

@@ -226,4 +226,17 @@ struct ConfigurationTests {
     func loopbackIsLocalhostAnd127Slash8AndColonColon1(host: String, loopback: Bool) {
         #expect(NetworkHost.isLoopback(host) == loopback)
     }
+
+    @Test func theStoreBoundDefaultsToTenSecondsPerRoundTripAndIsChecked() throws {
+        let url = "postgres://orchestrator:secret@db.example.org/orchestrator"
+        guard case .postgres(_, let defaultBound) = try Settings(values: values(["DATABASE_URL": url])).database,
+              case .postgres(_, let setBound) = try Settings(values: values(["DATABASE_URL": url, "STORE_TIMEOUT_SECONDS": "2"])).database else {
+            Issue.record("DATABASE_URL should select PostgreSQL")
+            return
+        }
+        #expect(defaultBound == .seconds(10) && setBound == .seconds(2))
+        #expect(throws: ConfigurationError(key: "STORE_TIMEOUT_SECONDS", reason: "must be an integer in 1...300 (got 301)")) {
+            try Settings(values: values(["DATABASE_URL": url, "STORE_TIMEOUT_SECONDS": "301"]))
+        }
+    }
 }

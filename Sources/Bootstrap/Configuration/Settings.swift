@@ -57,7 +57,8 @@ struct Settings: Sendable {
     }
 
     enum Database: Sendable {
-        case postgres(url: String)
+        /// `timeout`: bound on getting a connection and on each round trip (STORE_TIMEOUT_SECONDS).
+        case postgres(url: String, timeout: Duration)
         case embedded(directory: String)
     }
 
@@ -264,7 +265,7 @@ extension Settings {
                   components.host?.isEmpty == false else {
                 throw ConfigurationError(key: "DATABASE_URL", reason: "must be a postgres:// URL")
             }
-            database = .postgres(url: url)
+            database = .postgres(url: url, timeout: .seconds(try read.integer("STORE_TIMEOUT_SECONDS", default: 10, range: 1...300)))
         } else {
             database = .embedded(directory: read.optional("ORCHESTRATOR_STATE_DIR") ?? "/var/lib/fusiondirectory-orchestrator")
         }

@@ -8,10 +8,12 @@ import ServiceLifecycle
 /// the process, versioned migrations, and a readiness probe.
 public struct PostgresDatabase: Sendable {
     public let client: PostgresClient
+    /// Bound on getting a connection and on each round trip (STORE_TIMEOUT_SECONDS).
+    public let timeout: Duration
     private let logger: Logger
 
     /// `postgres://user:password@host:port/database?sslmode=disable|prefer|require`
-    public init(url: String, logger: Logger) throws(StoreError) {
+    public init(url: String, timeout: Duration = .seconds(10), logger: Logger) throws(StoreError) {
         guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else {
             throw .failed("DATABASE_URL is not a postgres:// URL")
         }
@@ -29,10 +31,18 @@ public struct PostgresDatabase: Sendable {
             password: components.password?.removingPercentEncoding,
             database: database.isEmpty ? nil : database, tls: tls
         )
-        configuration.options.connectTimeout = .seconds(5)
+        // Covers TCP and the start-up exchange; a lease still waits for the pool's retries, which
+        // `PostgresRoundTrips` bounds.
+        configuration.options.connectTimeout = timeout
         configuration.options.maximumConnections = 8
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.timeout = timeout
         self.logger = logger
+    }
+
+    /// The adapters' way to the server: every exchange bounded by `timeout`.
+    func roundTrips(logger: Logger) -> PostgresRoundTrips {
+        PostgresRoundTrips(client: client, timeout: timeout, logger: logger)
     }
 
     /// Applies every migration not yet recorded, in order, each in its own transaction. An
@@ -70,15 +80,8 @@ extension PostgresDatabase: HealthProbe {
 
     public func check() async throws {
         do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await client.query("SELECT 1", logger: logger) }
-                group.addTask {
-                    try await Task.sleep(for: .seconds(3))
-                    throw StoreError.unavailable("no answer within 3 s")
-                }
-                try await group.next()
-                group.cancelAll()
-            }
+            // A probe answers quickly, whatever the store's own bound.
+            try await PostgresRoundTrips(client: client, timeout: min(timeout, .seconds(3)), logger: logger).query("SELECT 1")
         } catch let error as StoreError {
             throw error
         } catch {

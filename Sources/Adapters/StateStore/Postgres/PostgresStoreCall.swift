@@ -3,6 +3,7 @@ import PostgresNIO
 
 /// How the PostgreSQL adapters report failures: a short `StoreError`, never SQL or server text.
 enum PostgresStoreCall {
+    @discardableResult
     static func run<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()

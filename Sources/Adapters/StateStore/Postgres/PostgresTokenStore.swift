@@ -11,27 +11,25 @@ import PostgresNIO
 /// wins. The winner stores the next token in the same transaction; a loser finds the token used
 /// and revokes its family.
 public struct PostgresTokenStore: TokenStore {
-    private let client: PostgresClient
+    private let postgres: PostgresRoundTrips
     private let logger: Logger
 
     public init(database: PostgresDatabase, logger: Logger = Logger(label: "token-store")) {
-        client = database.client
+        postgres = database.roundTrips(logger: logger)
         self.logger = logger
     }
 
     public func startFamily(familyID: String, subject: String, tokenHash: String, accountFingerprint: String?, expiresAt: Date, now: Date) async throws {
         try await PostgresStoreCall.run("cannot start the token family") {
-            try await client.withTransaction(logger: logger) { connection in
-                try await connection.query(
+            try await postgres.withTransaction { session in
+                try await session.query(
                     """
                     INSERT INTO token_families (family_id, subject, created_at, expires_at, account_fingerprint)
                     VALUES (\(familyID), \(subject), \(now), \(expiresAt), \(accountFingerprint))
-                    """,
-                    logger: logger
+                    """
                 )
-                try await connection.query(
-                    "INSERT INTO refresh_tokens (token_hash, family_id, created_at, expires_at) VALUES (\(tokenHash), \(familyID), \(now), \(expiresAt))",
-                    logger: logger
+                try await session.query(
+                    "INSERT INTO refresh_tokens (token_hash, family_id, created_at, expires_at) VALUES (\(tokenHash), \(familyID), \(now), \(expiresAt))"
                 )
             }
         }
@@ -55,30 +53,27 @@ public struct PostgresTokenStore: TokenStore {
     }
 
     /// The winner path: nil when the token was not fresh (used, expired, unknown, revoked).
-    private func rotateIfFresh(presentedHash: String, nextHash: String, nextExpiresAt: Date, now: Date) async throws -> (familyID: String, subject: String)? {
-        try await client.withTransaction(logger: logger) { connection -> (familyID: String, subject: String)? in
-            let claimed = try await connection.query(
+    private func rotateIfFresh(presentedHash: String, nextHash: String, nextExpiresAt: Date, now: Date) async throws -> Winner? {
+        try await postgres.withTransaction { session -> Winner? in
+            let claimed = try await session.query(
                 """
                 UPDATE refresh_tokens AS t SET used_at = \(now)
                 WHERE t.token_hash = \(presentedHash) AND t.used_at IS NULL AND t.expires_at > \(now)
                   AND EXISTS (SELECT 1 FROM token_families f WHERE f.family_id = t.family_id AND f.revoked_at IS NULL)
                 RETURNING t.family_id, (SELECT f.subject FROM token_families f WHERE f.family_id = t.family_id)
-                """,
-                logger: logger
+                """
             )
-            var winner: (familyID: String, subject: String)?
-            for try await (familyID, subject) in claimed.decode((String, String).self) { winner = (familyID, subject) }
-            guard let winner else { return nil }
-            try await connection.query(
+            guard let row = claimed.first else { return nil }
+            let (familyID, subject) = try row.decode((String, String).self)
+            let winner = Winner(familyID: familyID, subject: subject)
+            try await session.query(
                 """
                 INSERT INTO refresh_tokens (token_hash, family_id, parent_hash, created_at, expires_at)
                 VALUES (\(nextHash), \(winner.familyID), \(presentedHash), \(now), \(nextExpiresAt))
-                """,
-                logger: logger
+                """
             )
-            try await connection.query(
-                "UPDATE token_families SET expires_at = GREATEST(expires_at, \(nextExpiresAt)) WHERE family_id = \(winner.familyID)",
-                logger: logger
+            try await session.query(
+                "UPDATE token_families SET expires_at = GREATEST(expires_at, \(nextExpiresAt)) WHERE family_id = \(winner.familyID)"
             )
             return winner
         }
@@ -87,23 +82,22 @@ public struct PostgresTokenStore: TokenStore {
     /// The loser path: `.invalid`, or `.reuseDetected` after revoking the family of a used token;
     /// `.retry` when the token looks fresh again (the caller retries the conditional update).
     private func settleLoser(presentedHash: String, now: Date) async throws -> LoserVerdict {
-        let rows = try await client.query(
+        let rows = try await postgres.query(
             """
             SELECT t.family_id, f.subject, t.used_at, t.expires_at, f.revoked_at
             FROM refresh_tokens t JOIN token_families f ON f.family_id = t.family_id
             WHERE t.token_hash = \(presentedHash)
-            """,
-            logger: logger
+            """
         )
         var found: (familyID: String, subject: String, usedAt: Date?, expiresAt: Date, revokedAt: Date?)?
-        for try await row in rows.decode((String, String, Date?, Date, Date?).self) {
-            found = (row.0, row.1, row.2, row.3, row.4)
+        for row in rows {
+            let values = try row.decode((String, String, Date?, Date, Date?).self)
+            found = (values.0, values.1, values.2, values.3, values.4)
         }
         guard let found, found.revokedAt == nil, found.expiresAt > now else { return .settled(.invalid) }
         guard found.usedAt != nil else { return .retry }
-        try await client.query(
-            "UPDATE token_families SET revoked_at = \(now) WHERE family_id = \(found.familyID) AND revoked_at IS NULL",
-            logger: logger
+        try await postgres.query(
+            "UPDATE token_families SET revoked_at = \(now) WHERE family_id = \(found.familyID) AND revoked_at IS NULL"
         )
         logger.debug("refresh token reuse detected, family revoked", metadata: ["family": "\(found.familyID)"])
         return .settled(.reuseDetected(familyID: found.familyID, subject: found.subject))
@@ -113,7 +107,7 @@ public struct PostgresTokenStore: TokenStore {
         try await PostgresStoreCall.run("cannot revoke the token family") {
             // One statement: the family row is locked, revoked if it was live, and its earlier
             // state reported, so concurrent logouts see exactly one `revoked`.
-            let rows = try await client.query(
+            let rows = try await postgres.query(
                 """
                 WITH target AS (
                     SELECT f.family_id, f.revoked_at FROM refresh_tokens t JOIN token_families f ON f.family_id = t.family_id
@@ -124,11 +118,11 @@ public struct PostgresTokenStore: TokenStore {
                     RETURNING family_id
                 )
                 SELECT family_id, EXISTS (SELECT 1 FROM updated) FROM target
-                """,
-                logger: logger
+                """
             )
             var outcome = FamilyRevocation.unknownToken
-            for try await (familyID, revokedNow) in rows.decode((String, Bool).self) {
+            for row in rows {
+                let (familyID, revokedNow) = try row.decode((String, Bool).self)
                 outcome = revokedNow ? .revoked(familyID: familyID) : .alreadyRevoked(familyID: familyID)
             }
             return outcome
@@ -137,58 +131,49 @@ public struct PostgresTokenStore: TokenStore {
 
     public func familyStartedAt(familyID: String) async throws -> Date? {
         try await PostgresStoreCall.run("cannot read the token family") {
-            let rows = try await client.query("SELECT created_at FROM token_families WHERE family_id = \(familyID)", logger: logger)
-            var started: Date?
-            for try await date in rows.decode(Date.self) { started = date }
-            return started
+            let rows = try await postgres.query("SELECT created_at FROM token_families WHERE family_id = \(familyID)")
+            return try rows.last?.decode(Date.self)
         }
     }
 
     public func familyAccountFingerprint(familyID: String) async throws -> String? {
         try await PostgresStoreCall.run("cannot read the token family") {
-            let rows = try await client.query("SELECT account_fingerprint FROM token_families WHERE family_id = \(familyID)", logger: logger)
-            var fingerprint: String?
-            for try await value in rows.decode(String?.self) { fingerprint = value }
-            return fingerprint
+            let rows = try await postgres.query("SELECT account_fingerprint FROM token_families WHERE family_id = \(familyID)")
+            return try rows.last?.decode(String?.self) ?? nil
         }
     }
 
     public func revokeFamilies(subject: String, now: Date) async throws -> [String] {
         try await PostgresStoreCall.run("cannot revoke the token families") {
-            let rows = try await client.query(
+            let rows = try await postgres.query(
                 """
                 UPDATE token_families SET revoked_at = \(now)
                 WHERE subject = \(subject) AND revoked_at IS NULL AND expires_at > \(now)
                 RETURNING family_id
-                """,
-                logger: logger
+                """
             )
-            var families: [String] = []
-            for try await familyID in rows.decode(String.self) { families.append(familyID) }
-            return families.sorted()
+            return try rows.map { try $0.decode(String.self) }.sorted()
         }
     }
 
     public func revokedFamilies(since: Date) async throws -> [RevokedFamily] {
         try await PostgresStoreCall.run("cannot list revoked token families") {
-            let rows = try await client.query(
-                "SELECT family_id, revoked_at FROM token_families WHERE revoked_at >= \(since) ORDER BY revoked_at, family_id",
-                logger: logger
+            let rows = try await postgres.query(
+                "SELECT family_id, revoked_at FROM token_families WHERE revoked_at >= \(since) ORDER BY revoked_at, family_id"
             )
-            var families: [RevokedFamily] = []
-            for try await (familyID, revokedAt) in rows.decode((String, Date).self) {
-                families.append(RevokedFamily(familyID: familyID, revokedAt: revokedAt))
+            return try rows.map { row in
+                let (familyID, revokedAt) = try row.decode((String, Date).self)
+                return RevokedFamily(familyID: familyID, revokedAt: revokedAt)
             }
-            return families
         }
     }
 
     public func purgeExpired(now: Date) async throws -> Int {
         try await PostgresStoreCall.run("cannot purge expired refresh tokens") {
-            try await client.withTransaction(logger: logger) { connection -> Int in
+            try await postgres.withTransaction { session -> Int in
                 // Tokens first (their own expiry, or their family's), so that the count includes
                 // what the cascade of the family delete would otherwise remove silently.
-                let tokens = try await connection.query(
+                let tokens = try await session.query(
                     """
                     WITH gone AS (
                         DELETE FROM refresh_tokens
@@ -196,19 +181,19 @@ public struct PostgresTokenStore: TokenStore {
                            OR family_id IN (SELECT family_id FROM token_families WHERE expires_at < \(now))
                         RETURNING 1
                     ) SELECT count(*) FROM gone
-                    """,
-                    logger: logger
+                    """
                 )
-                var total = 0
-                for try await count in tokens.decode(Int.self) { total += count }
-                let families = try await connection.query(
-                    "WITH gone AS (DELETE FROM token_families WHERE expires_at < \(now) RETURNING 1) SELECT count(*) FROM gone",
-                    logger: logger
+                let families = try await session.query(
+                    "WITH gone AS (DELETE FROM token_families WHERE expires_at < \(now) RETURNING 1) SELECT count(*) FROM gone"
                 )
-                for try await count in families.decode(Int.self) { total += count }
-                return total
+                return try (tokens + families).reduce(0) { $0 + (try $1.decode(Int.self)) }
             }
         }
+    }
+
+    private struct Winner: Sendable {
+        let familyID: String
+        let subject: String
     }
 
     private enum LoserVerdict {

@@ -14,26 +14,27 @@ import PostgresNIO
 ///   number of concurrent claimers exactly one gets the key;
 /// - every transition is an `UPDATE … WHERE state IN <from> AND owner = <owner>`.
 public struct PostgresWorkJournal: WorkJournal {
-    private let client: PostgresClient
+    private let postgres: PostgresRoundTrips
     private let logger: Logger
 
     /// Keys or sub-task DNs per statement in `settle` and `records`.
     static let chunkSize = 500
 
     public init(database: PostgresDatabase, logger: Logger = Logger(label: "work-journal")) {
-        client = database.client
+        postgres = database.roundTrips(logger: logger)
         self.logger = logger
     }
 
     public func claim(_ keys: [WorkKey], owner: String, leaseUntil: Date, limit: Int, reclaimApplying: Bool, now: Date) async throws -> [WorkKey] {
         guard limit > 0, !keys.isEmpty else { return [] }
         return try await PostgresStoreCall.run("cannot claim work items") {
-            // One pooled connection for the whole call; every statement still commits alone.
-            try await client.withConnection { connection in
+            // One pooled connection for the whole call; every statement still commits alone, and
+            // each is bounded on its own (a whole batch may take longer than one bound).
+            try await postgres.withConnection { session in
                 var claimed: [WorkKey] = []
                 var seen = Set<WorkKey>()
                 for key in keys where seen.insert(key).inserted {
-                    let rows = try await connection.query(
+                    let rows = try await session.query(
                         """
                         INSERT INTO work_items AS w (operation, sub_task_dn, target, state, owner, lease_expires_at, attempts, generation, updated_at)
                         VALUES (\(key.operation.name), \(key.subTaskDN), \(key.target), 'claimed', \(owner), \(leaseUntil), 1, 0, \(now))
@@ -44,10 +45,9 @@ public struct PostgresWorkJournal: WorkJournal {
                            OR (w.state = 'claimed' AND w.lease_expires_at < \(now))
                            OR (\(reclaimApplying) AND w.state = 'applying' AND w.lease_expires_at < \(now))
                         RETURNING 1
-                        """,
-                        logger: logger
+                        """
                     )
-                    if try await Self.count(rows) > 0 {
+                    if !rows.isEmpty {
                         claimed.append(key)
                         if claimed.count == limit { break }
                     }
@@ -59,42 +59,39 @@ public struct PostgresWorkJournal: WorkJournal {
 
     public func extendLeases(owner: String, until: Date, now: Date) async throws -> Int {
         try await PostgresStoreCall.run("cannot extend leases") {
-            try await Self.count(try await client.query(
+            try await postgres.query(
                 """
                 UPDATE work_items SET lease_expires_at = \(until)
                 WHERE owner = \(owner) AND state IN ('claimed', 'applying', 'applied') AND lease_expires_at > \(now)
                 RETURNING 1
-                """,
-                logger: logger
-            ))
+                """
+            ).count
         }
     }
 
     public func begin(_ key: WorkKey, owner: String, now: Date) async throws -> Bool {
         try await PostgresStoreCall.run("cannot begin the work item") {
-            try await Self.count(try await client.query(
+            try await postgres.query(
                 """
                 UPDATE work_items SET state = 'applying', updated_at = \(now)
                 WHERE operation = \(key.operation.name) AND sub_task_dn = \(key.subTaskDN) AND target = \(key.target)
                   AND state = 'claimed' AND owner = \(owner) AND lease_expires_at > \(now)
                 RETURNING 1
-                """,
-                logger: logger
-            )) == 1
+                """
+            ).count == 1
         }
     }
 
     public func saveProgress(_ key: WorkKey, _ progress: String, owner: String, now: Date) async throws -> Bool {
         try await PostgresStoreCall.run("cannot save the work item's progress") {
-            try await Self.count(try await client.query(
+            try await postgres.query(
                 """
                 UPDATE work_items SET progress = \(progress), updated_at = \(now)
                 WHERE operation = \(key.operation.name) AND sub_task_dn = \(key.subTaskDN) AND target = \(key.target)
                   AND state = 'applying' AND owner = \(owner)
                 RETURNING 1
-                """,
-                logger: logger
-            )) == 1
+                """
+            ).count == 1
         }
     }
 
@@ -102,7 +99,7 @@ public struct PostgresWorkJournal: WorkJournal {
         let change = WorkTransition(outcome)
         try await PostgresStoreCall.run("cannot record the work item") {
             // No lease check: what happened is recorded regardless (the effect is a fact).
-            let rows = try await client.query(
+            let rows = try await postgres.query(
                 """
                 UPDATE work_items
                 SET state = \(change.state.rawValue), owner = CASE WHEN \(change.releasesOwner) THEN NULL ELSE owner END,
@@ -111,10 +108,9 @@ public struct PostgresWorkJournal: WorkJournal {
                 WHERE operation = \(key.operation.name) AND sub_task_dn = \(key.subTaskDN) AND target = \(key.target)
                   AND state = ANY(\(change.from.map(\.rawValue))::text[]) AND owner = \(owner)
                 RETURNING 1
-                """,
-                logger: logger
+                """
             )
-            if try await Self.count(rows) == 0 {
+            if rows.isEmpty {
                 logger.warning("work item not held by this owner: outcome not recorded", metadata: ["subTask": "\(key.subTaskDN)", "owner": "\(owner)"])
             }
         }
@@ -128,14 +124,13 @@ public struct PostgresWorkJournal: WorkJournal {
                 let operations = chunk.map(\.operation.name)
                 let dns = chunk.map(\.subTaskDN)
                 let targets = chunk.map(\.target)
-                try await client.query(
+                try await postgres.query(
                     """
                     UPDATE work_items AS w SET state = 'done', lease_expires_at = NULL, updated_at = \(now)
                     FROM unnest(\(operations)::text[], \(dns)::text[], \(targets)::text[]) AS k (operation, sub_task_dn, target)
                     WHERE w.operation = k.operation AND w.sub_task_dn = k.sub_task_dn AND w.target = k.target
                       AND w.state IN ('applied', 'notNeeded', 'failed')
-                    """,
-                    logger: logger
+                    """
                 )
             }
         }
@@ -148,17 +143,16 @@ public struct PostgresWorkJournal: WorkJournal {
             var records: [WorkRecord] = []
             for start in stride(from: 0, to: unique.count, by: Self.chunkSize) {
                 let chunk = Array(unique[start..<min(start + Self.chunkSize, unique.count)])
-                let rows = try await client.query(
+                let rows = try await postgres.query(
                     """
                     SELECT sub_task_dn, target, state, owner, lease_expires_at, attempts, generation, detail, updated_at, progress
                     FROM work_items WHERE operation = \(operation.name) AND sub_task_dn = ANY(\(chunk)::text[])
                     ORDER BY sub_task_dn, target
-                    """,
-                    logger: logger
+                    """
                 )
-                for try await (dn, target, state, owner, lease, attempts, generation, detail, updatedAt, progress)
-                    in rows.decode((String, String, String, String?, Date?, Int, Int, String?, Date, String?).self)
-                {
+                for row in rows {
+                    let (dn, target, state, owner, lease, attempts, generation, detail, updatedAt, progress) =
+                        try row.decode((String, String, String, String?, Date?, Int, Int, String?, Date, String?).self)
                     guard let state = WorkState(rawValue: state) else { throw StoreError.failed("unknown work item state") }
                     records.append(WorkRecord(
                         key: WorkKey(operation: operation, subTaskDN: dn, target: target), state: state, owner: owner,
@@ -176,17 +170,16 @@ public struct PostgresWorkJournal: WorkJournal {
             var reopened: [WorkKey] = []
             for record in records where record.state == .done {
                 let key = record.key
-                let rows = try await client.query(
+                let rows = try await postgres.query(
                     """
                     UPDATE work_items SET state = 'released', owner = NULL, lease_expires_at = NULL, detail = NULL, progress = NULL, attempts = 0,
                         generation = generation + 1, updated_at = \(now)
                     WHERE operation = \(key.operation.name) AND sub_task_dn = \(key.subTaskDN) AND target = \(key.target)
                       AND state = 'done' AND generation = \(record.generation)
                     RETURNING 1
-                    """,
-                    logger: logger
+                    """
                 )
-                if try await Self.count(rows) == 1 { reopened.append(key) }
+                if rows.count == 1 { reopened.append(key) }
             }
             return reopened
         }
@@ -195,17 +188,17 @@ public struct PostgresWorkJournal: WorkJournal {
     public func resolve(_ key: WorkKey, as resolution: WorkResolution, by actor: String, now: Date) async throws -> WorkRecord? {
         let settlement = WorkSettlement(resolution, by: actor, at: now)
         return try await PostgresStoreCall.run("cannot settle the work item") {
-            let rows = try await client.query(
+            let rows = try await postgres.query(
                 """
                 UPDATE work_items SET state = \(settlement.state.rawValue), owner = \(settlement.owner), lease_expires_at = NULL,
                     detail = \(settlement.detail), updated_at = \(now)
                 WHERE operation = \(key.operation.name) AND sub_task_dn = \(key.subTaskDN) AND target = \(key.target)
                   AND (state = 'unknown' OR (state = 'applying' AND lease_expires_at < \(now)))
                 RETURNING attempts, generation, progress
-                """,
-                logger: logger
+                """
             )
-            for try await (attempts, generation, progress) in rows.decode((Int, Int, String?).self) {
+            for row in rows {
+                let (attempts, generation, progress) = try row.decode((Int, Int, String?).self)
                 return WorkRecord(
                     key: key, state: settlement.state, owner: settlement.owner, leaseExpiresAt: nil, attempts: attempts,
                     generation: generation, detail: settlement.detail, updatedAt: now, progress: progress
@@ -215,9 +208,4 @@ public struct PostgresWorkJournal: WorkJournal {
         }
     }
 
-    private static func count(_ rows: PostgresRowSequence) async throws -> Int {
-        var count = 0
-        for try await _ in rows { count += 1 }
-        return count
-    }
 }
