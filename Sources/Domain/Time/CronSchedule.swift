@@ -77,7 +77,7 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
     /// The first slot strictly after `instant`, in `zone`; nil only if none within about
     /// eight years (`0 0 30 2 *`).
     public func nextSlot(after instant: Date, in zone: TimeZone) -> Date? {
-        next(after: LocalDateTime.wholeSeconds(instant), clock: WallClock(zone: zone)).map(Self.date)
+        next(after: LocalDateTime.wholeSeconds(instant), clock: ZoneWallTimes(zone: zone)).map(Self.date)
     }
 
     /// The latest slot in `(after, notAfter]`, nil if there is none: several missed slots
@@ -85,7 +85,7 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
     /// costs no more than a short one.
     public func latestSlot(after: Date, notAfter: Date, in zone: TimeZone) -> Date? {
         guard notAfter > after else { return nil }
-        let clock = WallClock(zone: zone)
+        let clock = ZoneWallTimes(zone: zone)
         let afterSeconds = LocalDateTime.wholeSeconds(after)
         let notAfterSeconds = LocalDateTime.wholeSeconds(notAfter)
         // No wall time a day before `after` can fire after it.
@@ -109,7 +109,7 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
     /// The first occurrence of wall times only grows with them, so the answer is the first
     /// matching wall time after `after`'s own — except around a repeated hour, where second
     /// occurrences interleave and are handled on their own.
-    func next(after: Int, clock: WallClock) -> Int? {
+    func next(after: Int, clock: ZoneWallTimes) -> Int? {
         let wall = clock.wall(at: after)
         var lowest = wall + 1
         if let overlap = clock.overlap(containing: wall) {
@@ -134,7 +134,7 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
 
     /// The last slot at or before the whole second `notAfter`, among wall times from
     /// `lowestWall` on.
-    func latest(notAfter: Int, lowestWall: Int, clock: WallClock) -> Int? {
+    func latest(notAfter: Int, lowestWall: Int, clock: ZoneWallTimes) -> Int? {
         let wall = clock.wall(at: notAfter)
         var highest = wall
         if let overlap = clock.overlap(containing: wall), notAfter >= overlap.transition {

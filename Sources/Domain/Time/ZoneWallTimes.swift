@@ -7,7 +7,7 @@ import Foundation
 /// clock (as `LocalDateTime.wallSeconds`), an *instant* is Unix time. Built on
 /// `TimeZone.secondsFromGMT(for:)` alone, with the assumption `LocalDateTime.instant(in:)`
 /// also makes: a zone's transitions are more than a day apart and shift it by less than a day.
-struct WallClock {
+struct ZoneWallTimes {
     let zone: TimeZone
 
     /// How one wall time happens.
