@@ -107,6 +107,8 @@ enum Composition {
         let counts = TaskCounts(directory: directory, settings: directorySettings, clock: clock, ttl: TimeInterval(settings.listingTTL))
         let writes = CountedTaskWrites(statuses: updates, remover: updates, counts: counts)
         let crypto = CryptoTokenCrypto()
+        // Runs stop claiming at shutdown, and a scheduled run also when its replica lost the lease.
+        let shutdown = RunStopSignal(shutdown: shutdown)
         let engine = RunEngine(.init(
             directory: directory, statuses: writes, remover: writes, journal: store.work, history: store.history, clock: clock, ids: crypto,
             shutdown: shutdown, lease: TimeInterval(settings.mailLease), batchSize: settings.runBatchSize,
@@ -154,19 +156,36 @@ enum Composition {
             runs: RunTasks(engine: engine, kinds: [mail, lifeCycle, notifications, reminder], activation: activation, operations: [audit, removal], counts: counts),
             records: RunRecords(history: store.history, clock: clock, retention: TimeInterval(settings.runRetentionDays) * 86_400),
             prolongation: settings.prolongationByOrchestrator ? prolongation : nil,
+            directorySettings: directorySettings,
             clock: clock
+        )
+    }
+
+    /// The built-in scheduler when a SCHEDULE_* setting is made: it runs the same `RunTasks` as
+    /// HTTP and the CLI, with leases and slots in the state store shared by the replicas.
+    static func scheduler(settings: Settings, store: Store, useCases: UseCases, logger: Logger) -> Scheduler? {
+        guard !settings.schedules.isEmpty else { return nil }
+        let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        let owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(suffix)"
+        return Scheduler(
+            entries: settings.schedules, owner: owner, leaseDuration: TimeInterval(settings.schedulerLease),
+            .init(
+                leases: store.leases, slots: store.slots, runs: useCases.runs, settings: useCases.directorySettings, clock: useCases.clock,
+                log: LoggingSchedulerLog(logger: logger)
+            )
         )
     }
 
     /// The router with every route.
     static func makeRouter(
-        _ useCases: UseCases, prefixes: APIPrefixes = .defaults, trustedProxies: TrustedProxies = .none, listingGate: ListingGate = ListingGate(width: 2)
+        _ useCases: UseCases, prefixes: APIPrefixes = .defaults, trustedProxies: TrustedProxies = .none, listingGate: ListingGate = ListingGate(width: 2),
+        scheduler: Scheduler? = nil
     ) throws -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         router.middlewares.add(RequestIDMiddleware())
         router.middlewares.add(ClientAddressMiddleware(trusted: trustedProxies))
         router.middlewares.add(JSONErrorMiddleware())
-        HealthRoutes(readiness: useCases.readiness).register(on: router)
+        HealthRoutes(readiness: useCases.readiness, scheduler: scheduler).register(on: router)
         let api = APIRouter(router, prefixes: prefixes)
         AuthRoutes(auth: useCases.auth).register(on: api)
         SessionRoutes(auth: useCases.auth).register(on: api)
@@ -197,9 +216,11 @@ enum Composition {
             settings: settings, store: store, clock: clock, shutdown: shutdown, fusionDirectory: fusionDirectory, logger: logger
         )
         let migrated = StartupGate()
+        let scheduler = scheduler(settings: settings, store: store, useCases: useCases, logger: logger)
         var app = App(
             router: try makeRouter(
-                useCases, prefixes: settings.apiPrefixes, trustedProxies: settings.trustedProxies, listingGate: listingGate(settings)
+                useCases, prefixes: settings.apiPrefixes, trustedProxies: settings.trustedProxies, listingGate: listingGate(settings),
+                scheduler: scheduler
             ),
             server: .guardedHTTP1(settings.httpLimits),
             configuration: .init(
@@ -210,7 +231,7 @@ enum Composition {
             services: store.services + services(closing: fusionDirectory) + [
                 RevocationPoller(cache: useCases.auth.revocations, store: useCases.auth.store, clock: clock, logger: logger, gate: migrated),
                 RunHistoryPurger(records: useCases.records, gate: migrated, logger: logger),
-            ],
+            ] + (scheduler.map { [SchedulerService(scheduler: $0, gate: migrated)] } ?? []),
             logger: logger
         )
         app.beforeServerStarts {
@@ -230,5 +251,7 @@ struct UseCases: Sendable {
     let records: RunRecords
     /// The prolongation page, in PROLONGATION_MODE=orchestrator only.
     let prolongation: ProlongAccount?
+    /// The FD configuration cache (the scheduler reads fdTimezone from it).
+    let directorySettings: DirectorySettings
     let clock: any WallClock
 }

@@ -53,3 +53,19 @@ struct RunHistoryPurger: Service {
         }
     }
 }
+
+/// Runs the built-in scheduler once migrations are done; graceful shutdown stops it from
+/// starting slots (a run in flight stops claiming through the shutdown flag and finishes).
+struct SchedulerService: Service {
+    let scheduler: Scheduler
+    let gate: StartupGate
+
+    func run() async throws {
+        await gate.wait()
+        await withGracefulShutdownHandler {
+            await scheduler.run()
+        } onGracefulShutdown: {
+            scheduler.stop()
+        }
+    }
+}

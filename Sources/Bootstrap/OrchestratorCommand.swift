@@ -42,6 +42,19 @@ struct Serve: AsyncParsableCommand {
         let settings = options.settings()
         let logger = LogSetup.makeLogger(settings: settings)
         for warning in settings.startupWarnings() { logger.warning("\(warning)") }
+        // One process per embedded state directory, held until the process ends.
+        let directoryLock: EmbeddedStoreLock?
+        if case .embedded(let directory) = settings.database {
+            do {
+                directoryLock = try EmbeddedStoreLock(directory: directory)
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                Foundation.exit(73)  // EX_CANTCREAT
+            }
+        } else {
+            directoryLock = nil
+        }
+        defer { withExtendedLifetime(directoryLock) {} }
         let store = try Composition.store(settings, logger: logger)
         let shutdown = ShutdownFlag()
         let app = try await Composition.makeApplication(settings: settings, store: store, shutdown: shutdown, logger: logger)

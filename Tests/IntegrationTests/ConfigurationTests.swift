@@ -1,5 +1,6 @@
 @testable import Bootstrap
 import Application
+import Domain
 import DotEnvFile
 import FusionDirectoryRESTAdapter
 import Foundation
@@ -50,6 +51,7 @@ struct ConfigurationTests {
         ("HTTP_HEADER_TIMEOUT_SECONDS", "0", "must be an integer in 1...300 (got 0)"),
         ("HTTP_IDLE_TIMEOUT_SECONDS", "1h", "must be an integer in 1...3600 (got 1h)"),
         ("HTTP_MAX_CONNECTIONS", "0", "must be an integer in 1...1000000 (got 0)"),
+        ("SCHEDULER_LEASE_SECONDS", "1", "must be an integer in 3...3600 (got 1)"),
     ])
     func badValuesAreRejectedWithAReason(key: String, value: String, reason: String) {
         #expect(throws: ConfigurationError(key: key, reason: reason)) { try Settings(values: values([key: value])) }
@@ -65,6 +67,20 @@ struct ConfigurationTests {
         }
         let own = try Settings(values: values(["PROLONGATION_MODE": "Orchestrator", "PROLONGATION_URL": "https://orch.example.org/orchestrator"]))
         #expect(own.prolongationByOrchestrator && own.prolongationBaseURL == "https://orch.example.org/orchestrator")
+    }
+
+    @Test func scheduleSettingsNameTheirOperationAndABadExpressionStopsTheStart() throws {
+        let none = try Settings(values: values([:]))
+        #expect(none.schedules.isEmpty && none.schedulerLease == 30)
+        let some = try Settings(values: values(["SCHEDULE_MAIL": " */5 * * * * ", "SCHEDULE_REMOVESUBTASKS": "@daily", "SCHEDULE_AUDIT": ""]))
+        #expect(some.schedules.map(\.operation) == [.kind(.mail), .removeSubTasks])
+        #expect(some.schedules.map(\.cron.description) == ["*/5 * * * *", "@daily"])
+        #expect(Settings.scheduleKey(.activateCyclicTasks) == "SCHEDULE_ACTIVATECYCLICTASKS" && Settings.scheduleKey(.kind(.lifeCycle)) == "SCHEDULE_LIFECYCLE")
+        #expect { try Settings(values: values(["SCHEDULE_LIFECYCLE": "61 * * * *"])) } throws: { error in
+            guard let error = error as? ConfigurationError else { return false }
+            return error.key == "SCHEDULE_LIFECYCLE" && error.reason.contains("minute 61 is out of range 0-59")
+        }
+        #expect { try Settings(values: values(["SCHEDULE_MAIL": "every five minutes"])) } throws: { ($0 as? ConfigurationError)?.key == "SCHEDULE_MAIL" }
     }
 
     @Test func aBadDNIsRejected() {

@@ -1,12 +1,15 @@
 import Application
 import Hummingbird
 
-/// `/health` (the process answers) and `/ready` (the directory answers too).
+/// `/health` (the process answers) and `/ready` (the directory answers too, and what the
+/// scheduler does when one is configured).
 public struct HealthRoutes: Sendable {
     private let readiness: CheckReadiness
+    private let scheduler: Scheduler?
 
-    public init(readiness: CheckReadiness) {
+    public init(readiness: CheckReadiness, scheduler: Scheduler? = nil) {
         self.readiness = readiness
+        self.scheduler = scheduler
     }
 
     public func register(on router: Router<AppRequestContext>) {
@@ -15,7 +18,7 @@ public struct HealthRoutes: Sendable {
         }
         router.get("/ready") { _, _ in
             let report = await readiness()
-            return try JSONBody.response(ResponseBody.Readiness(report), status: report.isReady ? .ok : .serviceUnavailable)
+            return try RunJSON.response(ResponseBody.Readiness(report, scheduler: scheduler?.status), status: report.isReady ? .ok : .serviceUnavailable)
         }
     }
 }

@@ -66,9 +66,11 @@ enum ResponseBody {
         let status: String
         let checks: [Check]
         let error: Detail?
+        let scheduler: [Scheduler.Status]?
 
-        init(_ report: CheckReadiness.Report) {
+        init(_ report: CheckReadiness.Report, scheduler: [Scheduler.Status]? = nil) {
             checks = report.checks.map { Check(name: $0.name, ok: $0.ok, code: $0.code, message: $0.detail) }
+            self.scheduler = scheduler
             if report.isReady {
                 status = "ready"
                 error = nil

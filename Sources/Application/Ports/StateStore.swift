@@ -5,6 +5,8 @@ public protocol StateStore: Sendable {
     var work: any WorkJournal { get }
     var history: any RunHistory { get }
     var grants: any ProlongationGrants { get }
+    var leases: any LeaderLeases { get }
+    var slots: any ScheduleSlots { get }
     var probe: any HealthProbe { get }
     /// Applies pending schema migrations.
     func migrate() async throws

@@ -116,6 +116,10 @@ struct Settings: Sendable {
     var trustedProxies: TrustedProxies
     /// `/api`, `/orchestrator/api` and those of ORCHESTRATOR_BASE_PATH.
     var apiPrefixes: APIPrefixes
+    /// Operations the built-in scheduler runs (SCHEDULE_MAIL, SCHEDULE_AUDIT, …); none by default.
+    var schedules: [ScheduleEntry] = []
+    /// Seconds a replica leads a scheduled operation without renewing (SCHEDULER_LEASE_SECONDS).
+    var schedulerLease: Int = 30
 }
 
 struct ConfigurationError: Error, CustomStringConvertible, Equatable {
@@ -294,6 +298,16 @@ extension Settings {
         } catch {
             throw ConfigurationError(key: "ORCHESTRATOR_BASE_PATH", reason: "must be comma-separated paths such as /fd/orchestrator of letters, digits and -._~ (got \(error.path))")
         }
+        schedules = try RunOperation.all.compactMap { operation throws(ConfigurationError) -> ScheduleEntry? in
+            let key = Self.scheduleKey(operation)
+            guard let expression = read.optional(key)?.trimmingCharacters(in: .whitespaces), !expression.isEmpty else { return nil }
+            do {
+                return ScheduleEntry(operation: operation, cron: try CronSchedule(expression, setting: key))
+            } catch {
+                throw ConfigurationError(key: key, reason: "not a five-field cron schedule such as \"*/5 * * * *\" (\(error.message))")
+            }
+        }
+        schedulerLease = try read.integer("SCHEDULER_LEASE_SECONDS", default: 30, range: 3...3_600)
         logLevel = read.optional("LOG_LEVEL") ?? "info"
         logFormat = read.optional("LOG_FORMAT") ?? "json"
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
@@ -381,6 +395,12 @@ private struct Reader {
         }
         return text
     }
+}
+
+extension Settings {
+    /// `SCHEDULE_` and the operation's name in capitals: SCHEDULE_MAIL, SCHEDULE_LIFECYCLE,
+    /// SCHEDULE_REMOVESUBTASKS, SCHEDULE_ACTIVATECYCLICTASKS …
+    static func scheduleKey(_ operation: RunOperation) -> String { "SCHEDULE_" + operation.name.uppercased() }
 }
 
 extension Settings.Mail {

@@ -238,25 +238,35 @@ extension LiveServices {
             let counts = try services.receivedCounts("term-")
             #expect(counts.count == 300 && counts.values.allSatisfy { $0 == 1 }, "\(counts.filter { $0.value > 1 })")
 
-            // SIGKILL mid-run: the dead run's claims (one batch) wait for the lease.
+            // SIGKILL mid-run: the dead run's claims (one batch) wait for the lease. Two processes
+            // share a journal only through PostgreSQL (an embedded state directory admits one
+            // process); the prefix is new each time, so rows of earlier test runs never match.
+            next.kill(SIGTERM)
             try services.freshFixtureAndMailbox()
-            _ = try await services.bulkMail(300, prefix: "kill")
+            let prefix = "kill\(UUID().uuidString.prefix(8).lowercased())"
+            _ = try await services.bulkMail(300, prefix: prefix)
+            var shared = environment
+            shared["ORCHESTRATOR_STATE_DIR"] = nil
+            shared["DATABASE_URL"] = try services.require("ORCH_TEST_DATABASE_URL", for: "PostgreSQL")
+            let survivor = try await ServiceProcess.start(environment: shared, port: ServiceProcess.freePort(), log: log + ".3")
+            defer { survivor.kill(SIGTERM) }
+            let survivorToken = try await survivor.token()
             try services.setSinkMode("delay:20")
-            let doomed = try await ServiceProcess.start(environment: environment, port: ServiceProcess.freePort(), log: log + ".2")
+            let doomed = try await ServiceProcess.start(environment: shared, port: ServiceProcess.freePort(), log: log + ".2")
             let doomedToken = try await doomed.token()
             let killedRun = Task { try? await doomed.request(.PATCH, "/api/tasks/mail", bearer: doomedToken, timeout: .seconds(60)) }
-            try await waitForMessages("kill-", atLeast: 50)
+            try await waitForMessages("\(prefix)-", atLeast: 50)
             doomed.kill(SIGKILL)
             _ = await killedRun.value
             try services.setSinkMode("accept")
-            let early = try await next.request(.PATCH, "/api/tasks/mail", bearer: nextToken, timeout: .seconds(60))
+            let early = try await survivor.request(.PATCH, "/api/tasks/mail", bearer: survivorToken, timeout: .seconds(60))
             let held = (early.body["items"] as? [[String: Any]] ?? []).filter { $0["detail"] as? String == "held by another run" }.count
             #expect(held > 0 && held <= 50, "held: \(held)")
             try await Task.sleep(for: .seconds(6))
-            let late = try await next.request(.PATCH, "/api/tasks/mail", bearer: nextToken, timeout: .seconds(60))
+            let late = try await survivor.request(.PATCH, "/api/tasks/mail", bearer: survivorToken, timeout: .seconds(60))
             let lateSummary = late.body["summary"] as? [String: Int] ?? [:]
             #expect((lateSummary["applied"] ?? 0) + (lateSummary["unknown"] ?? 0) >= held - 1, "\(lateSummary)")
-            let killCounts = try services.receivedCounts("kill-")
+            let killCounts = try services.receivedCounts("\(prefix)-")
             #expect(killCounts.values.allSatisfy { $0 == 1 }, "duplicates: \(killCounts.filter { $0.value > 1 })")
             #expect(killCounts.count >= 299)
         }

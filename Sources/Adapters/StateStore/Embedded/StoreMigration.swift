@@ -137,6 +137,28 @@ extension StoreMigration {
             "ALTER TABLE token_families ADD COLUMN IF NOT EXISTS account_fingerprint text",
             "CREATE INDEX IF NOT EXISTS token_families_subject ON token_families (subject)",
         ]),
+        // The built-in scheduler: one lease per scheduled operation (owner, expiry, a fencing
+        // counter), and each slot run once across replicas.
+        StoreMigration(version: 8, name: "scheduler", statements: [
+            """
+            CREATE TABLE IF NOT EXISTS leader_leases (
+                name text PRIMARY KEY,
+                owner text NOT NULL,
+                fence bigint NOT NULL,
+                expires_at timestamptz NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS schedule_slots (
+                operation text NOT NULL,
+                slot timestamptz NOT NULL,
+                owner text NOT NULL,
+                fence bigint NOT NULL,
+                claimed_at timestamptz NOT NULL,
+                PRIMARY KEY (operation, slot)
+            )
+            """,
+        ]),
     ]
 
     /// The embedded (SQLite) schema, in order; same versions and meaning as `postgres`.
@@ -258,6 +280,27 @@ extension StoreMigration {
         StoreMigration(version: 7, name: "token_family_account", statements: [
             "ALTER TABLE token_families ADD COLUMN account_fingerprint TEXT",
             "CREATE INDEX IF NOT EXISTS token_families_subject ON token_families (subject)",
+        ]),
+        // Same as the PostgreSQL version 8 (times in unix milliseconds).
+        StoreMigration(version: 8, name: "scheduler", statements: [
+            """
+            CREATE TABLE IF NOT EXISTS leader_leases (
+                name TEXT PRIMARY KEY,
+                owner TEXT NOT NULL,
+                fence INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS schedule_slots (
+                operation TEXT NOT NULL,
+                slot INTEGER NOT NULL,
+                owner TEXT NOT NULL,
+                fence INTEGER NOT NULL,
+                claimed_at INTEGER NOT NULL,
+                PRIMARY KEY (operation, slot)
+            )
+            """,
         ]),
     ]
 }

@@ -15,6 +15,8 @@ public struct PostgresStateStore: RunningStateStore {
     public let work: any WorkJournal
     public let history: any RunHistory
     public let grants: any ProlongationGrants
+    public let leases: any LeaderLeases
+    public let slots: any ScheduleSlots
 
     public init(database: PostgresDatabase, logger: Logger) {
         self.database = database
@@ -22,6 +24,8 @@ public struct PostgresStateStore: RunningStateStore {
         work = PostgresWorkJournal(database: database, logger: logger)
         history = PostgresRunHistory(database: database, logger: logger)
         grants = PostgresProlongationGrants(database: database, logger: logger)
+        leases = PostgresLeaderLeases(database: database, logger: logger)
+        slots = PostgresScheduleSlots(database: database, logger: logger)
     }
 
     public var probe: any HealthProbe { database }
@@ -36,6 +40,8 @@ public struct EmbeddedStateStore: RunningStateStore {
     public let work: any WorkJournal
     public let history: any RunHistory
     public let grants: any ProlongationGrants
+    public let leases: any LeaderLeases
+    public let slots: any ScheduleSlots
 
     public init(database: SQLiteDatabase, logger: Logger) {
         self.database = database
@@ -43,6 +49,8 @@ public struct EmbeddedStateStore: RunningStateStore {
         work = SQLiteWorkJournal(database: database, logger: logger)
         history = SQLiteRunHistory(database: database)
         grants = SQLiteProlongationGrants(database: database)
+        leases = SQLiteLeaderLeases(database: database)
+        slots = SQLiteScheduleSlots(database: database)
     }
 
     public var probe: any HealthProbe { database }
