@@ -11,7 +11,7 @@ public final class LeaseWatch: Sendable {
     private let clock: any WallClock
 
     public init(_ lease: LeaderLease, clock: any WallClock) {
-        state = Mutex((lease, false))
+        state = Mutex((lease: lease, lost: false))
         self.clock = clock
     }
 

@@ -189,15 +189,14 @@ public final class Scheduler: Sendable {
         let watch = LeaseWatch(lease, clock: dependencies.clock)
         update(entry) { $0.running = true }
         defer { update(entry) { $0.running = false } }
-        let outcome: Result<RunReport, ServiceError> = await withTaskGroup(of: Void.self) { group in
+        let outcome = await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.keepRenewing(watch) }
-            let outcome: Result<RunReport, ServiceError>
-            do {
-                outcome = .success(try await LeaseWatch.$current.withValue(watch) { () async throws(ServiceError) -> RunReport in
-                    try await dependencies.runs(entry.operation, trigger: .schedule)
-                })
-            } catch {
-                outcome = .failure(error)
+            let outcome = await LeaseWatch.$current.withValue(watch) { () async -> Result<RunReport, ServiceError> in
+                do {
+                    return .success(try await dependencies.runs(entry.operation, trigger: .schedule))
+                } catch {
+                    return .failure(error)
+                }
             }
             group.cancelAll()
             return outcome
