@@ -192,7 +192,7 @@ public final class Scheduler: Sendable {
         let outcome = await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.keepRenewing(watch) }
             let outcome = await LeaseWatch.$current.withValue(watch) { () async -> Result<RunReport, ServiceError> in
-                do {
+                do throws(ServiceError) {
                     return .success(try await dependencies.runs(entry.operation, trigger: .schedule))
                 } catch {
                     return .failure(error)

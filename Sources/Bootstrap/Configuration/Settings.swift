@@ -298,11 +298,12 @@ extension Settings {
         } catch {
             throw ConfigurationError(key: "ORCHESTRATOR_BASE_PATH", reason: "must be comma-separated paths such as /fd/orchestrator of letters, digits and -._~ (got \(error.path))")
         }
-        schedules = try RunOperation.all.compactMap { operation throws(ConfigurationError) -> ScheduleEntry? in
+        schedules = []
+        for operation in RunOperation.all {
             let key = Self.scheduleKey(operation)
-            guard let expression = read.optional(key)?.trimmingCharacters(in: .whitespaces), !expression.isEmpty else { return nil }
-            do {
-                return ScheduleEntry(operation: operation, cron: try CronSchedule(expression, setting: key))
+            guard let expression = read.optional(key)?.trimmingCharacters(in: .whitespaces), !expression.isEmpty else { continue }
+            do throws(DomainError) {
+                schedules.append(ScheduleEntry(operation: operation, cron: try CronSchedule(expression, setting: key)))
             } catch {
                 throw ConfigurationError(key: key, reason: "not a five-field cron schedule such as \"*/5 * * * *\" (\(error.message))")
             }
