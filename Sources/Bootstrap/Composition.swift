@@ -112,7 +112,7 @@ enum Composition {
         let engine = RunEngine(.init(
             directory: directory, statuses: writes, remover: writes, journal: store.work, history: store.history, clock: clock, ids: crypto,
             shutdown: shutdown, lease: TimeInterval(settings.mailLease), batchSize: settings.runBatchSize,
-            stopAfterUnreachable: settings.runStopAfterUnreachable
+            stopAfterUnreachable: settings.runStopAfterUnreachable, retry: settings.retry
         ))
         let templates = try LDAPMailTemplates(client: ldap, base: settings.ldap.base)
         let transport = CurlMailTransport(settings: smtpSettings(settings))

@@ -117,7 +117,8 @@ import Testing
         #expect(await h.directory.status(of: sub) == "1")
         #expect(await h.accounts.changes.count == 1)
 
-        // FD recovered: only the refresh is done again.
+        // FD recovered: once the backoff is over, only the refresh is done again.
+        h.base.clock.advance(by: 60)
         let second = try await h.run()
         #expect(second.items.first?.outcome == .applied)
         #expect(await h.accounts.changes.count == 1)
@@ -131,7 +132,10 @@ import Testing
         let sub = await h.directory.addLifeCycleSubTask("lc-1", master: master, user: Self.user)
         await h.accounts.add(Self.user, dates: ["{COMPTE}A:SupannActif:20250901:20261031"], states: [])
         await h.fd.fail(with: Array(repeating: .unavailable("503 maintenance"), count: 10))
-        for _ in 0..<3 { _ = try await h.run() }
+        for _ in 0..<3 {
+            _ = try await h.run()
+            h.base.clock.advance(by: 3_600)
+        }
         let status = try #require(await h.directory.status(of: sub))
         #expect(status.contains("after 3 attempt(s)") && status.contains("503 maintenance"))
         #expect(await h.accounts.changes.count == 1)

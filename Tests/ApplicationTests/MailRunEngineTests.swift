@@ -35,12 +35,71 @@ import Testing
         #expect(await h.directory.status(of: a) == "1")
         #expect(await h.directory.mailStamps.isEmpty)
 
+        // Backoff: a run soon after leaves it alone and says when it is retried.
         await h.transport.answer(.accept, for: "x@example.org")
+        let early = try await h.run()
+        #expect(h.outcome(early, a, "x@example.org") == .skipped)
+        #expect(early.items.first?.detail?.hasPrefix("next attempt after") == true)
+        #expect(early.items.first?.detail?.hasSuffix("(1 of 8 made; last: 451 4.3.0 try later)") == true)
+        #expect(await h.transport.accepted.isEmpty)
+
+        h.clock.advance(by: 60)
         let second = try await h.run()
         #expect(h.outcome(second, a, "x@example.org") == .applied)
         #expect(await h.directory.status(of: a) == "2")
         let record = try #require(try await h.journal.records(forSubTasks: [a], operation: .kind(.mail)).first)
         #expect(record.attempts == 2)
+    }
+
+    @Test func anItemThatKeepsFailingTransientlyIsDeadAfterTheMaximumAndAReDriveDeliversIt() async throws {
+        let h = MailHarness()
+        let engine = RunEngine(.init(
+            directory: h.directory, statuses: h.directory, remover: h.directory, journal: h.journal, history: h.history, clock: h.clock, ids: h.ids,
+            retry: RetryPolicy(base: 10, cap: 15, maxAttempts: 3), jitter: { 1 }
+        ))
+        let runs = RunTasks(engine: engine, kinds: [h.mail])
+        await h.directory.addTemplate()
+        let a = await h.directory.addMailSubTask("a", recipients: ["x@example.org"])
+        await h.transport.answer(.fail(.deferred("451 4.7.1 greylisted")), for: "x@example.org")
+
+        // Attempts 1 and 2 are deferred with growing delays (10 s, then 15 s: capped).
+        let first = try await runs(.kind(.mail), trigger: .http)
+        #expect(h.outcome(first, a, "x@example.org") == .deferred)
+        var record = try #require(try await h.journal.records(forSubTasks: [a], operation: .kind(.mail)).first)
+        #expect(record.retryAt == h.clock.now().addingTimeInterval(10))
+        h.clock.advance(by: 10)
+        _ = try await runs(.kind(.mail), trigger: .http)
+        record = try #require(try await h.journal.records(forSubTasks: [a], operation: .kind(.mail)).first)
+        #expect(record.retryAt == h.clock.now().addingTimeInterval(15))
+
+        // The third is the last: the item is dead and the sub-task fails with the last reason.
+        h.clock.advance(by: 15)
+        let third = try await runs(.kind(.mail), trigger: .http)
+        #expect(h.outcome(third, a, "x@example.org") == .failed)
+        #expect(third.items.first?.detail == "gave up after 3 attempts; last: 451 4.7.1 greylisted")
+        #expect(await h.directory.status(of: a) == "gave up after 3 attempts; last: 451 4.7.1 greylisted")
+        h.clock.advance(by: 3_600)
+        #expect(try await runs(.kind(.mail), trigger: .http).summary.due == 0)
+
+        // An operator re-drives it: scheduled again, and the next run delivers it at once.
+        await h.transport.answer(.accept, for: "x@example.org")
+        let before = try await runs.redrive(.kind(.mail), subTask: a, by: "orchestrator")
+        #expect(before.status == .failed("gave up after 3 attempts; last: 451 4.7.1 greylisted"))
+        #expect(await h.directory.status(of: a) == "1")
+        let after = try await runs(.kind(.mail), trigger: .http)
+        #expect(h.outcome(after, a, "x@example.org") == .applied)
+        #expect(await h.directory.status(of: a) == "2")
+        record = try #require(try await h.journal.records(forSubTasks: [a], operation: .kind(.mail)).first)
+        #expect(record.generation == 1 && record.attempts == 1)
+
+        // Only failed sub-tasks of the operation's kind are re-driven.
+        await #expect(throws: ServiceError(.conflict, code: "run.subtask_not_failed", message: "only a failed sub-task can be re-driven; this one is completed")) {
+            try await runs.redrive(.kind(.mail), subTask: a, by: "orchestrator")
+        }
+        await #expect { try await runs.redrive(.kind(.mail), subTask: "cn=missing,ou=tasks,dc=example,dc=org", by: "o") } throws: {
+            ($0 as? ServiceError)?.code == "run.subtask_not_found"
+        }
+        await #expect { try await runs.redrive(.kind(.lifeCycle), subTask: a, by: "o") } throws: { ($0 as? ServiceError)?.code == "run.not_redrivable" }
     }
 
     @Test func aRelayThatCannotBeReachedStopsTheRunAfterThreeAttemptsAndTheRestWaits() async throws {
@@ -58,10 +117,17 @@ import Testing
         #expect(skipped.count == 7 && skipped.allSatisfy { $0.hasPrefix("run stopped after 3 consecutive connection failures (Failed to connect") })
         for dn in subTasks { #expect(await h.directory.status(of: dn) == "1") }
 
+        // The seven never tried go at once (their claim was no attempt); the three tried wait for
+        // their backoff.
         for index in 0..<10 { await h.transport.answer(.accept, for: "r\(index)@example.org") }
         let next = try await h.run()
-        #expect(next.summary.applied == 10)
+        #expect(next.summary.applied == 7 && next.summary.skipped == 3)
+        h.clock.advance(by: 60)
+        let last = try await h.run()
+        #expect(last.summary.applied == 3)
         #expect(await h.transport.accepted.count == 10)
+        let records = try await h.journal.records(forSubTasks: subTasks, operation: .kind(.mail))
+        #expect(records.map(\.attempts).sorted() == Array(repeating: 1, count: 7) + [2, 2, 2])
     }
 
     @Test func aPermanentRefusalFailsItsSubTaskWithTheReplyWhenNothingElseIsOpen() async throws {

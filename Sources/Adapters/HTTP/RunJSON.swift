@@ -69,6 +69,20 @@ enum RunJSON {
         }
     }
 
+    /// `POST /api/runs/redrive`: which failed sub-task to schedule again.
+    struct Redrive: Decodable {
+        let operation: String
+        let subtask: String
+    }
+
+    /// The re-driven sub-task: scheduled again, and the failure it had.
+    struct Redriven: Encodable {
+        let operation: String
+        let subtask: String
+        let status = "1"
+        let previousStatus: String
+    }
+
     struct Settled: Encodable {
         let operation: String
         let subtask: String

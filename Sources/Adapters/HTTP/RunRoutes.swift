@@ -5,7 +5,7 @@ import Hummingbird
 
 /// `PATCH /api/tasks/{operation}` runs an operation (`?dryRun=true[&asOf=<ISO 8601>]` previews
 /// it); `GET /api/runs`, `GET /api/runs/{id}` read the history; `POST /api/runs/resolve` settles
-/// an item whose outcome is unknown. All Bearer.
+/// an item whose outcome is unknown, `POST /api/runs/redrive` schedules a failed sub-task again. All Bearer.
 public struct RunRoutes: Sendable {
     private let runs: RunTasks
     private let records: RunRecords
@@ -26,6 +26,7 @@ public struct RunRoutes: Sendable {
             let history = group.add(middleware: BearerAuthMiddleware(auth: auth))
             history.get { request, _ in try await list(request) }
             history.post("resolve") { request, context in try await resolve(request, context) }
+            history.post("redrive") { request, context in try await redrive(request, context) }
             history.get(":id") { _, context in try await show(context) }
         }
     }
@@ -65,6 +66,21 @@ public struct RunRoutes: Sendable {
         let id = context.parameters.get("id") ?? ""
         guard !id.isEmpty, id.utf8.count <= 200 else { throw ServiceError(.notFound, code: "run.not_found", message: "no run with that id") }
         return try RunJSON.response(try await records.show(id: id))
+    }
+
+    private func redrive(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        guard let input = try? JSONDecoder().decode(RunJSON.Redrive.self, from: Data(buffer: body)), !input.subtask.isEmpty else {
+            throw ServiceError(.invalidInput, code: "run.invalid_redrive", message: "expected {\"operation\", \"subtask\"}: the operation and the DN of a failed sub-task")
+        }
+        let operation = try Self.operation(input.operation)
+        let subTask = try await runs.redrive(operation, subTask: input.subtask, by: context.principal ?? "unknown")
+        let previous: String = if case .failed(let reason) = subTask.status { reason } else { "" }
+        context.logger.notice("sub-task re-driven", metadata: [
+            "operation": .string(operation.name), "subtask": .string(input.subtask), "previous_status": .string(previous),
+            "by": .string(context.principal ?? "unknown"),
+        ])
+        return try RunJSON.response(RunJSON.Redriven(operation: operation.name, subtask: input.subtask, previousStatus: previous))
     }
 
     private func resolve(_ request: Request, _ context: AppRequestContext) async throws -> Response {

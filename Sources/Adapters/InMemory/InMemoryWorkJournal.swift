@@ -18,7 +18,8 @@ public actor InMemoryWorkJournal: WorkJournal {
         for key in keys where !claimed.contains(key) {
             let existing = items[key]
             let claimable: Bool = switch existing?.state {
-            case nil, .released?: true
+            case nil: true
+            case .released?: (existing?.retryAt ?? .distantPast) <= now
             case .claimed?: (existing?.leaseExpiresAt ?? .distantPast) < now
             case .applying?: reclaimApplying && (existing?.leaseExpiresAt ?? .distantPast) < now
             default: false
@@ -26,7 +27,8 @@ public actor InMemoryWorkJournal: WorkJournal {
             guard claimable else { continue }
             items[key] = WorkRecord(
                 key: key, state: .claimed, owner: owner, leaseExpiresAt: leaseUntil, attempts: (existing?.attempts ?? 0) + 1,
-                generation: existing?.generation ?? 0, detail: existing?.detail, updatedAt: now, progress: existing?.progress
+                generation: existing?.generation ?? 0, detail: existing?.detail, updatedAt: now, progress: existing?.progress,
+                retryAt: existing?.retryAt
             )
             claimed.append(key)
             if claimed.count == limit { break }
@@ -55,12 +57,13 @@ public actor InMemoryWorkJournal: WorkJournal {
         return true
     }
 
-    public func record(_ key: WorkKey, _ outcome: WorkOutcome, owner: String, now: Date) {
-        let change = WorkTransition(outcome)
+    public func record(_ key: WorkKey, _ outcome: WorkOutcome, owner: String, now: Date, retry: RetryTiming) {
+        let change = WorkTransition(outcome, retry: retry)
         guard let record = items[key], change.from.contains(record.state), record.owner == owner else { return }
         items[key] = record.with(
             state: change.state, owner: change.releasesOwner ? .some(nil) : nil, leaseExpiresAt: change.keepsLease ? nil : .some(nil),
-            detail: .some(change.detail), updatedAt: now
+            detail: .some(change.detail), updatedAt: now, retryAt: .some(change.retryAt),
+            attempts: change.refundsAttempt ? max(0, record.attempts - 1) : nil
         )
     }
 
@@ -107,12 +110,12 @@ extension WorkRecord {
     /// A copy with some fields changed; a `.some(nil)` clears an optional.
     func with(
         state: WorkState? = nil, owner: String?? = nil, leaseExpiresAt: Date?? = nil, detail: String?? = nil, updatedAt: Date? = nil,
-        progress: String?? = nil
+        progress: String?? = nil, retryAt: Date?? = nil, attempts: Int? = nil
     ) -> WorkRecord {
         WorkRecord(
             key: key, state: state ?? self.state, owner: owner ?? self.owner, leaseExpiresAt: leaseExpiresAt ?? self.leaseExpiresAt,
-            attempts: attempts, generation: generation, detail: detail ?? self.detail, updatedAt: updatedAt ?? self.updatedAt,
-            progress: progress ?? self.progress
+            attempts: attempts ?? self.attempts, generation: generation, detail: detail ?? self.detail, updatedAt: updatedAt ?? self.updatedAt,
+            progress: progress ?? self.progress, retryAt: retryAt ?? self.retryAt
         )
     }
 }

@@ -40,12 +40,15 @@ public struct WorkRecord: Sendable, Equatable {
     /// What a multi-step effect already did (the kind's own checkpoint), kept across attempts so a
     /// retry resumes instead of repeating a step.
     public let progress: String?
+    /// A released item that failed transiently is claimable again only from this instant (backoff).
+    public let retryAt: Date?
 
     public init(
         key: WorkKey, state: WorkState, owner: String?, leaseExpiresAt: Date?, attempts: Int, generation: Int,
-        detail: String?, updatedAt: Date, progress: String? = nil
+        detail: String?, updatedAt: Date, progress: String? = nil, retryAt: Date? = nil
     ) {
         self.progress = progress
+        self.retryAt = retryAt
         self.key = key
         self.state = state
         self.owner = owner
@@ -63,6 +66,15 @@ public struct WorkRecord: Sendable, Equatable {
     }
 }
 
+/// When a deferred item may be claimed again.
+public enum RetryTiming: Sendable, Equatable {
+    /// It was not attempted (the run stopped or shut down first, or another run holds part of its
+    /// unit): claimable at once, and the claim that took it does not count as an attempt.
+    case notAttempted
+    /// It was attempted and failed transiently: claimable from that instant (nil: at once).
+    case after(Date?)
+}
+
 /// How an operator settles an item whose outcome is unknown.
 public enum WorkResolution: String, Sendable, Equatable, CaseIterable {
     /// The effect did happen (the message arrived): record it as applied.
@@ -73,7 +85,7 @@ public enum WorkResolution: String, Sendable, Equatable, CaseIterable {
 
 /// The journal that makes every effect exactly-once across concurrent runs, replicas and crashes.
 ///
-/// A key is claimable when it has no record, is `released`, or is `claimed` under an expired
+/// A key is claimable when it has no record, is `released` (and its `retryAt` has come), or is `claimed` under an expired
 /// lease (its run died before acting); with `reclaimApplying`, also `applying` under an expired
 /// lease (for kinds whose effect is safe to repeat). Every transition is one conditional write:
 /// concurrent callers never both win a key.
@@ -89,8 +101,9 @@ public protocol WorkJournal: Sendable {
     /// Stores the kind's checkpoint of an item being applied, only while `owner` holds it; false
     /// when it does not any more.
     func saveProgress(_ key: WorkKey, _ progress: String, owner: String, now: Date) async throws -> Bool
-    /// Records what applying did: applied, released (deferred), failed or unknown.
-    func record(_ key: WorkKey, _ outcome: WorkOutcome, owner: String, now: Date) async throws
+    /// Records what applying did: applied, released (deferred), failed or unknown; `retry` says
+    /// when a deferred item may be claimed again and whether its claim counted as an attempt.
+    func record(_ key: WorkKey, _ outcome: WorkOutcome, owner: String, now: Date, retry: RetryTiming) async throws
     /// applied/notNeeded/failed → done once the sub-task's LDAP status (or its removal) reflects them.
     func settle(_ keys: [WorkKey], now: Date) async throws
     /// Every record of these sub-tasks for `operation`.
@@ -103,4 +116,12 @@ public protocol WorkJournal: Sendable {
     /// applied, or released for a retry. Returns the record after the change, nil when the key is
     /// not in a state that can be settled.
     func resolve(_ key: WorkKey, as resolution: WorkResolution, by actor: String, now: Date) async throws -> WorkRecord?
+}
+
+extension WorkJournal {
+    /// An outcome that is not a retried failure (applied, failed, unknown…), or a deferral
+    /// claimable again at once that counted as an attempt.
+    public func record(_ key: WorkKey, _ outcome: WorkOutcome, owner: String, now: Date) async throws {
+        try await record(key, outcome, owner: owner, now: now, retry: .after(nil))
+    }
 }

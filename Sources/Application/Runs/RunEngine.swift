@@ -29,12 +29,19 @@ public struct RunEngineDependencies: Sendable {
     /// Consecutive effects that could not reach their dependency (the relay) before the run stops
     /// and leaves the rest for the next run (RUN_STOP_AFTER_UNREACHABLE).
     public let stopAfterUnreachable: Int
+    /// Backoff between attempts of an item that failed transiently, and when it is dead.
+    public let retry: RetryPolicy
+    /// 0…1, drawn for each retried item (tests pin it).
+    public let jitter: @Sendable () -> Double
 
     public init(
         directory: any TaskDirectory, statuses: any SubTaskStatusWriter, remover: any SubTaskRemover, journal: any WorkJournal, history: any RunHistory,
         clock: any WallClock, ids: any TokenCrypto, shutdown: any ShutdownSignal = NeverShuttingDown(),
-        lease: TimeInterval = 600, batchSize: Int = 50, stopAfterUnreachable: Int = 3
+        lease: TimeInterval = 600, batchSize: Int = 50, stopAfterUnreachable: Int = 3,
+        retry: RetryPolicy = RetryPolicy(), jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }
     ) {
+        self.retry = retry
+        self.jitter = jitter
         self.directory = directory
         self.statuses = statuses
         self.remover = remover
@@ -101,6 +108,26 @@ public struct RunEngine: Sendable {
             return record
         } catch {
             throw ServiceError.from(error, doing: "settling the item")
+        }
+    }
+}
+
+extension RunEngine {
+    /// An operator's re-drive of a failed sub-task (a dead item, a refusal): it is scheduled again,
+    /// exactly as FusionDirectory's "Renew" does, and the next run reopens its items with a new
+    /// generation and a fresh count of attempts. Returns the sub-task as it was.
+    public func redrive<Kind: KindRun>(_ kind: Kind, subTask dn: String, by actor: String) async throws(ServiceError) -> SubTask {
+        do {
+            guard let subTask = try await deps.directory.subTask(at: dn), subTask.kind == kind.kind else {
+                throw ServiceError(.notFound, code: "run.subtask_not_found", message: "no \(kind.kind.rawValue) sub-task at that DN")
+            }
+            guard case .failed = subTask.status else {
+                throw ServiceError(.conflict, code: "run.subtask_not_failed", message: "only a failed sub-task can be re-driven; this one is \(subTask.status == .scheduled ? "scheduled" : "completed")")
+            }
+            try await deps.statuses.setStatus(.scheduled, ofSubTask: dn)
+            return subTask
+        } catch {
+            throw ServiceError.from(error, doing: "re-driving the sub-task")
         }
     }
 }
@@ -237,7 +264,12 @@ private struct RunState<Kind: KindRun> {
                 }
                 switch record.state {
                 case .released:
-                    claimable.append(Claimable(record))
+                    if let retryAt = record.retryAt, retryAt > now {
+                        let when = ISO8601DateFormatter().string(from: retryAt)
+                        note(key.subTaskDN, key.target, .skipped, "next attempt after \(when) (\(record.attempts) of \(deps.retry.maxAttempts) made; last: \(record.detail ?? "transient failure"))")
+                    } else {
+                        claimable.append(Claimable(record))
+                    }
                 case .claimed, .applying:
                     if record.isHeld(byAnotherThan: runID, at: now) {
                         heldElsewhere.append(key)
@@ -340,7 +372,9 @@ private struct RunState<Kind: KindRun> {
             for unit in batch {
                 if let stopReason {
                     for entry in unit {
-                        if claimed.contains(entry.key) { try await deps.journal.record(entry.key, .deferred(stopReason), owner: runID, now: deps.clock.now()) }
+                        if claimed.contains(entry.key) {
+                            try await deps.journal.record(entry.key, .deferred(stopReason), owner: runID, now: deps.clock.now(), retry: .notAttempted)
+                        }
                         note(entry.key.subTaskDN, entry.key.target, .skipped, stopReason)
                     }
                     continue
@@ -351,7 +385,9 @@ private struct RunState<Kind: KindRun> {
                 if unit.count > 1, !unit.allSatisfy({ claimed.contains($0.key) }) {
                     for entry in unit {
                         if claimed.contains(entry.key) {
-                            try await deps.journal.record(entry.key, .deferred("part of a message another run holds"), owner: runID, now: deps.clock.now())
+                            try await deps.journal.record(
+                                entry.key, .deferred("part of a message another run holds"), owner: runID, now: deps.clock.now(), retry: .notAttempted
+                            )
                         }
                         note(entry.key.subTaskDN, entry.key.target, .skipped, "held by another run")
                     }
@@ -364,7 +400,9 @@ private struct RunState<Kind: KindRun> {
                         continue
                     }
                     if stopping {
-                        try await deps.journal.record(entry.key, .deferred("the service shut down before applying it"), owner: runID, now: deps.clock.now())
+                        try await deps.journal.record(
+                            entry.key, .deferred("the service shut down before applying it"), owner: runID, now: deps.clock.now(), retry: .notAttempted
+                        )
                         note(entry.key.subTaskDN, entry.key.target, .skipped, "the service is shutting down")
                         continue
                     }
@@ -395,7 +433,8 @@ private struct RunState<Kind: KindRun> {
                     unreachable = 0
                 }
                 for item in items {
-                    try await deps.journal.record(item.key, outcome, owner: runID, now: deps.clock.now())
+                    let (outcome, retry) = retrying(outcome, of: item)
+                    try await deps.journal.record(item.key, outcome, owner: runID, now: deps.clock.now(), retry: retry)
                     let (reported, detail): (RunReport.Outcome, String?) = switch outcome {
                     case .applied: (.applied, nil)
                     case .appliedNoting(let remark): (.applied, remark)
@@ -412,6 +451,21 @@ private struct RunState<Kind: KindRun> {
     }
 
     var stopping: Bool { Task.isCancelled || deps.shutdown.isShuttingDown }
+
+    /// A transient failure is retried after a growing delay, until the item's last allowed
+    /// attempt: then it is dead, a failure like any other (the sub-task carries the reason).
+    func retrying(_ outcome: WorkOutcome, of item: WorkItem) -> (WorkOutcome, RetryTiming) {
+        switch outcome {
+        case .deferred(let why), .unreachable(let why):
+            if deps.retry.isExhausted(afterAttempt: item.attempt) {
+                return (.failed("gave up after \(item.attempt) attempts; last: \(why)"), .after(nil))
+            }
+            let delay = deps.retry.delay(afterAttempt: item.attempt, jitter: deps.jitter())
+            return (outcome, .after(deps.clock.now().addingTimeInterval(delay)))
+        default:
+            return (outcome, .after(nil))
+        }
+    }
 
     /// A sub-task is finished when every target is applied (status `2`) or some target failed for
     /// good and none is open (status = the failure); otherwise it stays scheduled.

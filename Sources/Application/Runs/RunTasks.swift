@@ -6,9 +6,11 @@ import Foundation
 public struct RunTasks: Sendable {
     typealias Runner = @Sendable (RunMode, RunReport.Trigger) async throws(ServiceError) -> RunReport
     typealias Resolver = @Sendable (WorkKey, WorkResolution, String) async throws(ServiceError) -> WorkRecord
+    typealias Redriver = @Sendable (String, String) async throws(ServiceError) -> SubTask
 
     private let runners: [RunOperation: Runner]
     private let resolvers: [RunOperation: Resolver]
+    private let redrivers: [RunOperation: Redriver]
     /// Told after every run and settlement: what they changed shows in the next listing.
     private let counts: TaskCounts?
 
@@ -17,23 +19,27 @@ public struct RunTasks: Sendable {
     ) {
         var runners: [RunOperation: Runner] = [:]
         var resolvers: [RunOperation: Resolver] = [:]
+        var redrivers: [RunOperation: Redriver] = [:]
         for kind in kinds {
-            let (operation, runner, resolver) = Self.entry(engine, kind)
+            let (operation, runner, resolver, redriver) = Self.entry(engine, kind)
             runners[operation] = runner
             resolvers[operation] = resolver
+            redrivers[operation] = redriver
         }
         if let activation { runners[.activateCyclicTasks] = Self.runner(activation) }
         for operation in operations { runners[operation.operation] = Self.runner(operation) }
         self.runners = runners
         self.resolvers = resolvers
+        self.redrivers = redrivers
         self.counts = counts
     }
 
-    private static func entry<Kind: KindRun>(_ engine: RunEngine, _ kind: Kind) -> (RunOperation, Runner, Resolver) {
+    private static func entry<Kind: KindRun>(_ engine: RunEngine, _ kind: Kind) -> (RunOperation, Runner, Resolver, Redriver) {
         (
             .kind(kind.kind),
             { mode, trigger throws(ServiceError) in try await engine.run(kind, mode: mode, trigger: trigger) },
-            { key, resolution, actor throws(ServiceError) in try await engine.resolve(kind, key, as: resolution, by: actor) }
+            { key, resolution, actor throws(ServiceError) in try await engine.resolve(kind, key, as: resolution, by: actor) },
+            { dn, actor throws(ServiceError) in try await engine.redrive(kind, subTask: dn, by: actor) }
         )
     }
 
@@ -72,6 +78,17 @@ public struct RunTasks: Sendable {
             await counts?.invalidate()
             throw error
         }
+    }
+
+    /// Schedules a failed sub-task of `operation` again (an operator's re-drive of a dead item);
+    /// the next run applies it with a fresh count of attempts.
+    public func redrive(_ operation: RunOperation, subTask dn: String, by actor: String) async throws(ServiceError) -> SubTask {
+        guard let redriver = redrivers[operation] else {
+            throw ServiceError(.notFound, code: "run.not_redrivable", message: "\(operation.name) has no sub-tasks to re-drive")
+        }
+        let subTask = try await redriver(dn, actor)
+        await counts?.invalidate()
+        return subTask
     }
 
     static func notImplemented(_ operation: RunOperation) -> ServiceError {

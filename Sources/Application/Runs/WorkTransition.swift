@@ -12,8 +12,13 @@ public struct WorkTransition: Sendable, Equatable {
     /// The states it may come from: only an item being applied can have been applied (or may
     /// have been); a deferral or refusal may also come before applying began.
     public let from: [WorkState]
+    /// A released item is claimable again from this instant (nil: at once).
+    public let retryAt: Date?
+    /// The claim that took a released item was not an attempt (the run never tried it): the
+    /// count of attempts goes back by one, so stopped runs never bring an item nearer its end.
+    public let refundsAttempt: Bool
 
-    public init(_ outcome: WorkOutcome) {
+    public init(_ outcome: WorkOutcome, retry: RetryTiming = .after(nil)) {
         switch outcome {
         case .applied: (state, releasesOwner, detail, from) = (.applied, false, nil, [.applying])
         case .appliedNoting(let note): (state, releasesOwner, detail, from) = (.applied, false, note, [.applying])
@@ -23,6 +28,11 @@ public struct WorkTransition: Sendable, Equatable {
         case .unknown(let why): (state, releasesOwner, detail, from) = (.unknown, false, why, [.applying])
         }
         keepsLease = state == .applied
+        switch (state, retry) {
+        case (.released, .notAttempted): (retryAt, refundsAttempt) = (nil, true)
+        case (.released, .after(let at)): (retryAt, refundsAttempt) = (at, false)
+        default: (retryAt, refundsAttempt) = (nil, false)
+        }
     }
 }
 

@@ -102,6 +102,9 @@ struct Settings: Sendable {
     var runBatchSize: Int
     /// Consecutive connection failures (the relay) after which a run stops and leaves the rest.
     var runStopAfterUnreachable: Int
+    /// Backoff of transient item failures and the attempts after which an item is dead
+    /// (RETRY_BASE_SECONDS, RETRY_CAP_SECONDS, RETRY_MAX_ATTEMPTS).
+    var retry = RetryPolicy()
     /// Days runs are kept in the history.
     var runRetentionDays: Int
     /// Attempts at FD's refresh of a Life Cycle user before the sub-task fails with FD's error.
@@ -278,6 +281,14 @@ extension Settings {
         mailLease = try read.integer("MAIL_LEASE_SECONDS", default: 600, range: 1...86_400)
         runBatchSize = try read.integer("RUN_BATCH_SIZE", default: 50, range: 1...10_000)
         runStopAfterUnreachable = try read.integer("RUN_STOP_AFTER_UNREACHABLE", default: 3, range: 1...10_000)
+        let retryBase = try read.integer("RETRY_BASE_SECONDS", default: 60, range: 0...86_400)
+        let retryCap = try read.integer("RETRY_CAP_SECONDS", default: 3_600, range: 0...604_800)
+        guard retryCap >= retryBase else {
+            throw ConfigurationError(key: "RETRY_CAP_SECONDS", reason: "must be at least RETRY_BASE_SECONDS (\(retryBase); got \(retryCap))")
+        }
+        retry = RetryPolicy(
+            base: TimeInterval(retryBase), cap: TimeInterval(retryCap), maxAttempts: try read.integer("RETRY_MAX_ATTEMPTS", default: 8, range: 1...1_000)
+        )
         runRetentionDays = try read.integer("RUN_HISTORY_RETENTION_DAYS", default: 90, range: 1...36_500)
         lifeCycleRefreshAttempts = try read.integer("LIFECYCLE_REFRESH_ATTEMPTS", default: 5, range: 1...100)
         shutdownTimeout = try read.integer("SHUTDOWN_TIMEOUT_SECONDS", default: 30, range: 1...3_600)

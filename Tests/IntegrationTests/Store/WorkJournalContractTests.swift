@@ -94,6 +94,28 @@ extension LiveServices {
         }
 
         @Test(arguments: [JournalBackend.postgres, .embedded, .memory])
+        func aRetriedItemWaitsForItsBackoffAndAnUntriedOneGivesItsAttemptBack(_ backend: JournalBackend) async throws {
+            try await withJournal(backend) { journal throws in
+                let tried = WorkKey(operation: .kind(.mail), subTaskDN: dn(0), target: "tried@example.org")
+                let untried = WorkKey(operation: .kind(.mail), subTaskDN: dn(0), target: "untried@example.org")
+                #expect(try await journal.claim([tried, untried], owner: "run-a", leaseUntil: now + 60, limit: 10, reclaimApplying: false, now: now).count == 2)
+                #expect(try await journal.begin(tried, owner: "run-a", now: now))
+                try await journal.record(tried, .deferred("451 later"), owner: "run-a", now: now + 1, retry: .after(now + 120))
+                try await journal.record(untried, .deferred("run stopped"), owner: "run-a", now: now + 1, retry: .notAttempted)
+                let waiting = try #require(try await record(journal, tried))
+                #expect(waiting.state == .released && waiting.retryAt == now + 120 && waiting.attempts == 1 && waiting.detail == "451 later")
+                let refunded = try #require(try await record(journal, untried))
+                #expect(refunded.state == .released && refunded.retryAt == nil && refunded.attempts == 0)
+
+                // Before its time only the untried one is claimable; at its time the other too.
+                #expect(try await journal.claim([tried, untried], owner: "run-b", leaseUntil: now + 200, limit: 10, reclaimApplying: false, now: now + 119) == [untried])
+                #expect(try await journal.claim([tried], owner: "run-b", leaseUntil: now + 200, limit: 10, reclaimApplying: false, now: now + 120) == [tried])
+                #expect(try await record(journal, tried)?.attempts == 2)
+                #expect(try await record(journal, untried)?.attempts == 1)
+            }
+        }
+
+        @Test(arguments: [JournalBackend.postgres, .embedded, .memory])
         func heldKeysAreNotClaimedTwice(_ backend: JournalBackend) async throws {
             try await withJournal(backend) { journal throws in
                 let held = keys(5)

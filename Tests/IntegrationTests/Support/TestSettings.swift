@@ -16,6 +16,8 @@ extension TestServices {
             "MAIL_HOST": values["ORCH_TEST_SMTP_HOST"] ?? "127.0.0.1",
             "MAIL_PORT": values["ORCH_TEST_SMTP_PORT"] ?? "25",
             "LDAP_TIMEOUT": "2",
+            // Transient failures are retried by the very next run unless a test asks for backoff.
+            "RETRY_BASE_SECONDS": "0", "RETRY_CAP_SECONDS": "0",
             "ORCHESTRATOR_LISTEN": "127.0.0.1:0",
         ]
         for (key, value) in overrides { values[key] = value }

@@ -37,7 +37,7 @@ public struct SQLiteWorkJournal: WorkJournal {
                     ON CONFLICT (operation, sub_task_dn, target) DO UPDATE
                     SET state = 'claimed', owner = excluded.owner, lease_expires_at = excluded.lease_expires_at,
                         attempts = work_items.attempts + 1, updated_at = excluded.updated_at
-                    WHERE work_items.state = 'released'
+                    WHERE (work_items.state = 'released' AND (work_items.retry_at IS NULL OR work_items.retry_at <= ?6))
                        OR (work_items.state = 'claimed' AND work_items.lease_expires_at < ?6)
                        OR (?7 AND work_items.state = 'applying' AND work_items.lease_expires_at < ?6)
                     RETURNING 1
@@ -92,14 +92,15 @@ public struct SQLiteWorkJournal: WorkJournal {
         }
     }
 
-    public func record(_ key: WorkKey, _ outcome: WorkOutcome, owner: String, now: Date) async throws {
-        let change = WorkTransition(outcome)
+    public func record(_ key: WorkKey, _ outcome: WorkOutcome, owner: String, now: Date, retry: RetryTiming) async throws {
+        let change = WorkTransition(outcome, retry: retry)
         try await SQLiteStoreCall.run("cannot record the work item") {
             // No lease check: what happened is recorded regardless (the effect is a fact).
             let rows = try await database.query(
                 """
                 UPDATE work_items SET state = ?5, owner = CASE WHEN ?6 THEN NULL ELSE owner END,
-                    lease_expires_at = CASE WHEN ?11 THEN lease_expires_at ELSE NULL END, detail = ?7, updated_at = ?8
+                    lease_expires_at = CASE WHEN ?11 THEN lease_expires_at ELSE NULL END, detail = ?7, updated_at = ?8,
+                    retry_at = ?12, attempts = CASE WHEN ?13 THEN max(attempts - 1, 0) ELSE attempts END
                 WHERE operation = ?1 AND sub_task_dn = ?2 AND target = ?3 AND state IN (?9, ?10) AND owner = ?4
                 RETURNING 1
                 """,
@@ -107,7 +108,7 @@ public struct SQLiteWorkJournal: WorkJournal {
                     .text(owner), .text(change.state.rawValue), .integer(change.releasesOwner ? 1 : 0),
                     change.detail.map { .text($0) } ?? .null, Self.millis(now),
                     .text(change.from[0].rawValue), .text((change.from.last ?? change.from[0]).rawValue),
-                    .integer(change.keepsLease ? 1 : 0),
+                    .integer(change.keepsLease ? 1 : 0), change.retryAt.map(Self.millis) ?? .null, .integer(change.refundsAttempt ? 1 : 0),
                 ]
             )
             if rows.isEmpty {
@@ -141,7 +142,7 @@ public struct SQLiteWorkJournal: WorkJournal {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
                 let rows = try await database.query(
                     """
-                    SELECT sub_task_dn, target, state, owner, lease_expires_at, attempts, generation, detail, updated_at, progress
+                    SELECT sub_task_dn, target, state, owner, lease_expires_at, attempts, generation, detail, updated_at, progress, retry_at
                     FROM work_items WHERE operation = ? AND sub_task_dn IN (\(marks))
                     ORDER BY sub_task_dn, target
                     """,
@@ -158,7 +159,8 @@ public struct SQLiteWorkJournal: WorkJournal {
                         owner: row.column("owner")?.string,
                         leaseExpiresAt: row.column("lease_expires_at")?.integer.map { Self.date(millis: Int64($0)) },
                         attempts: attempts, generation: generation, detail: row.column("detail")?.string,
-                        updatedAt: Self.date(millis: Int64(updatedAt)), progress: row.column("progress")?.string
+                        updatedAt: Self.date(millis: Int64(updatedAt)), progress: row.column("progress")?.string,
+                        retryAt: row.column("retry_at")?.integer.map { Self.date(millis: Int64($0)) }
                     ))
                 }
             }
@@ -173,7 +175,7 @@ public struct SQLiteWorkJournal: WorkJournal {
                 let rows = try await database.query(
                     """
                     UPDATE work_items SET state = 'released', owner = NULL, lease_expires_at = NULL, detail = NULL, progress = NULL, attempts = 0,
-                        generation = generation + 1, updated_at = ?5
+                        retry_at = NULL, generation = generation + 1, updated_at = ?5
                     WHERE operation = ?1 AND sub_task_dn = ?2 AND target = ?3 AND state = 'done' AND generation = ?4
                     RETURNING 1
                     """,
@@ -190,7 +192,7 @@ public struct SQLiteWorkJournal: WorkJournal {
         return try await SQLiteStoreCall.run("cannot settle the work item") {
             let rows = try await database.query(
                 """
-                UPDATE work_items SET state = ?4, owner = ?5, lease_expires_at = NULL, detail = ?6, updated_at = ?7
+                UPDATE work_items SET state = ?4, owner = ?5, lease_expires_at = NULL, retry_at = NULL, detail = ?6, updated_at = ?7
                 WHERE operation = ?1 AND sub_task_dn = ?2 AND target = ?3
                   AND (state = 'unknown' OR (state = 'applying' AND lease_expires_at < ?7))
                 RETURNING attempts, generation, progress

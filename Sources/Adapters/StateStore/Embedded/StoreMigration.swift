@@ -159,6 +159,10 @@ extension StoreMigration {
             )
             """,
         ]),
+        // Backoff of transient failures: a released item is claimable again from `retry_at`.
+        StoreMigration(version: 9, name: "work_item_retry", statements: [
+            "ALTER TABLE work_items ADD COLUMN IF NOT EXISTS retry_at timestamptz",
+        ]),
     ]
 
     /// The embedded (SQLite) schema, in order; same versions and meaning as `postgres`.
@@ -301,6 +305,10 @@ extension StoreMigration {
                 PRIMARY KEY (operation, slot)
             )
             """,
+        ]),
+        // Same as the PostgreSQL version 9 (unix milliseconds).
+        StoreMigration(version: 9, name: "work_item_retry", statements: [
+            "ALTER TABLE work_items ADD COLUMN retry_at INTEGER",
         ]),
     ]
 }

@@ -41,7 +41,7 @@ public struct PostgresWorkJournal: WorkJournal {
                         ON CONFLICT (operation, sub_task_dn, target) DO UPDATE
                         SET state = 'claimed', owner = EXCLUDED.owner, lease_expires_at = EXCLUDED.lease_expires_at,
                             attempts = w.attempts + 1, updated_at = EXCLUDED.updated_at
-                        WHERE w.state = 'released'
+                        WHERE (w.state = 'released' AND (w.retry_at IS NULL OR w.retry_at <= \(now)))
                            OR (w.state = 'claimed' AND w.lease_expires_at < \(now))
                            OR (\(reclaimApplying) AND w.state = 'applying' AND w.lease_expires_at < \(now))
                         RETURNING 1
@@ -95,8 +95,8 @@ public struct PostgresWorkJournal: WorkJournal {
         }
     }
 
-    public func record(_ key: WorkKey, _ outcome: WorkOutcome, owner: String, now: Date) async throws {
-        let change = WorkTransition(outcome)
+    public func record(_ key: WorkKey, _ outcome: WorkOutcome, owner: String, now: Date, retry: RetryTiming) async throws {
+        let change = WorkTransition(outcome, retry: retry)
         try await PostgresStoreCall.run("cannot record the work item") {
             // No lease check: what happened is recorded regardless (the effect is a fact).
             let rows = try await postgres.query(
@@ -104,7 +104,8 @@ public struct PostgresWorkJournal: WorkJournal {
                 UPDATE work_items
                 SET state = \(change.state.rawValue), owner = CASE WHEN \(change.releasesOwner) THEN NULL ELSE owner END,
                     lease_expires_at = CASE WHEN \(change.keepsLease) THEN lease_expires_at ELSE NULL END,
-                    detail = \(change.detail), updated_at = \(now)
+                    detail = \(change.detail), updated_at = \(now), retry_at = \(change.retryAt),
+                    attempts = CASE WHEN \(change.refundsAttempt) THEN GREATEST(attempts - 1, 0) ELSE attempts END
                 WHERE operation = \(key.operation.name) AND sub_task_dn = \(key.subTaskDN) AND target = \(key.target)
                   AND state = ANY(\(change.from.map(\.rawValue))::text[]) AND owner = \(owner)
                 RETURNING 1
@@ -145,19 +146,19 @@ public struct PostgresWorkJournal: WorkJournal {
                 let chunk = Array(unique[start..<min(start + Self.chunkSize, unique.count)])
                 let rows = try await postgres.query(
                     """
-                    SELECT sub_task_dn, target, state, owner, lease_expires_at, attempts, generation, detail, updated_at, progress
+                    SELECT sub_task_dn, target, state, owner, lease_expires_at, attempts, generation, detail, updated_at, progress, retry_at
                     FROM work_items WHERE operation = \(operation.name) AND sub_task_dn = ANY(\(chunk)::text[])
                     ORDER BY sub_task_dn, target
                     """
                 )
                 for row in rows {
-                    let (dn, target, state, owner, lease, attempts, generation, detail, updatedAt, progress) =
-                        try row.decode((String, String, String, String?, Date?, Int, Int, String?, Date, String?).self)
+                    let (dn, target, state, owner, lease, attempts, generation, detail, updatedAt, progress, retryAt) =
+                        try row.decode((String, String, String, String?, Date?, Int, Int, String?, Date, String?, Date?).self)
                     guard let state = WorkState(rawValue: state) else { throw StoreError.failed("unknown work item state") }
                     records.append(WorkRecord(
                         key: WorkKey(operation: operation, subTaskDN: dn, target: target), state: state, owner: owner,
                         leaseExpiresAt: lease, attempts: attempts, generation: generation, detail: detail, updatedAt: updatedAt,
-                        progress: progress
+                        progress: progress, retryAt: retryAt
                     ))
                 }
             }
@@ -173,7 +174,7 @@ public struct PostgresWorkJournal: WorkJournal {
                 let rows = try await postgres.query(
                     """
                     UPDATE work_items SET state = 'released', owner = NULL, lease_expires_at = NULL, detail = NULL, progress = NULL, attempts = 0,
-                        generation = generation + 1, updated_at = \(now)
+                        retry_at = NULL, generation = generation + 1, updated_at = \(now)
                     WHERE operation = \(key.operation.name) AND sub_task_dn = \(key.subTaskDN) AND target = \(key.target)
                       AND state = 'done' AND generation = \(record.generation)
                     RETURNING 1
@@ -190,7 +191,7 @@ public struct PostgresWorkJournal: WorkJournal {
         return try await PostgresStoreCall.run("cannot settle the work item") {
             let rows = try await postgres.query(
                 """
-                UPDATE work_items SET state = \(settlement.state.rawValue), owner = \(settlement.owner), lease_expires_at = NULL,
+                UPDATE work_items SET state = \(settlement.state.rawValue), owner = \(settlement.owner), lease_expires_at = NULL, retry_at = NULL,
                     detail = \(settlement.detail), updated_at = \(now)
                 WHERE operation = \(key.operation.name) AND sub_task_dn = \(key.subTaskDN) AND target = \(key.target)
                   AND (state = 'unknown' OR (state = 'applying' AND lease_expires_at < \(now)))
