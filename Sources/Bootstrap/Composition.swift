@@ -116,8 +116,10 @@ enum Composition {
         ))
         let templates = try LDAPMailTemplates(client: ldap, base: settings.ldap.base)
         let transport = CurlMailTransport(settings: smtpSettings(settings))
-        let mail = MailRun(.init(templates: templates, transport: transport, stamp: updates, crypto: crypto, clock: clock))
-        let delivery = MailDelivery(transport: transport, stamp: updates, crypto: crypto, clock: clock)
+        // One pace for every run and kind that mails, in this process.
+        let pacer = MailPacer(ratePerMinute: settings.mail.ratePerMinute)
+        let mail = MailRun(.init(templates: templates, transport: transport, stamp: updates, crypto: crypto, clock: clock, pacer: pacer))
+        let delivery = MailDelivery(transport: transport, stamp: updates, crypto: crypto, clock: clock, pacer: pacer)
         let notifications = NotificationsRun(.init(directory: directory, templates: templates, events: LDAPAuditEventLookup(client: ldap), delivery: delivery))
         let reminder = ReminderRun(.init(
             directory: directory, templates: templates, accounts: LDAPUserAccounts(client: ldap),

@@ -28,6 +28,7 @@ Fault injection (re-evaluated on every RCPT and DATA):
     unreadable file all mean "accept"):
       accept           (default) every message is stored and gets 250
       defer451         every RCPT gets 451
+      defer451:<addr>  only RCPT <addr> gets 451 (a recipient greylisted alone)
       reject550        every RCPT gets 550
       drop-after-data  the message is stored as in accept mode, then the
                        connection is closed without any reply to the data
@@ -131,6 +132,8 @@ class Store:
             return value
         if value.startswith("delay:") and value[len("delay:"):].isdigit():
             return value
+        if value.startswith("defer451:") and "@" in value:
+            return value
         return "accept"
 
     def save(self, headers: list[str], raw: bytes) -> str:
@@ -154,7 +157,8 @@ class Handler:
         if local.startswith("reject550") or mode == "reject550":
             log(f"[{self.listener}] RCPT {address} -> 550")
             return f"550 5.1.1 <{address}>: user unknown"
-        if local.startswith("defer451") or mode == "defer451":
+        only = mode[len("defer451:"):].strip().lower() if mode.startswith("defer451:") else None
+        if local.startswith("defer451") or mode == "defer451" or (only and (address or "").lower() == only):
             log(f"[{self.listener}] RCPT {address} -> 451")
             return "451 4.3.0 temporarily deferred"
         envelope.rcpt_tos.append(address)

@@ -159,6 +159,10 @@ actor CurlSMTPSession {
         if replies.awaitingDataReply, wasHandedOver(), Self.brokenAfterData.contains(rc) {
             return .outcomeUnknown(curlText)
         }
+        // Our credentials refused (or required and missing): no message can go, none is at fault.
+        if rc == CURLE_LOGIN_DENIED || code == 535 || code == 530 {
+            return .authentication(reply ?? "\(code) \(curlText)")
+        }
         switch code {
         case 400..<500: return .deferred(reply ?? "\(code) \(curlText)")
         case 500..<600: return .rejected(reply ?? "\(code) \(curlText)")

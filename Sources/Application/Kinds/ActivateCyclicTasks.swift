@@ -135,7 +135,7 @@ public struct ActivateCyclicTasks: Sendable {
                 // No sub-task status to write: the item is finished once FD answered.
                 try await deps.journal.settle([key], now: deps.clock.now())
                 report.note(key.subTaskDN, key.target, .applied, nil)
-            case .deferred(let why), .unreachable(let why): report.note(key.subTaskDN, key.target, .deferred, why)
+            case .deferred(let why), .unreachable(let why), .throttled(let why), .halt(let why): report.note(key.subTaskDN, key.target, .deferred, why)
             case .failed(let why): report.note(key.subTaskDN, key.target, .failed, why)
             default: break
             }

@@ -15,8 +15,13 @@ public struct MailRun: KindRun {
         public let stamp: any MailSendStamp
         public let crypto: any TokenCrypto
         public let clock: any WallClock
+        public let pacer: MailPacer
 
-        public init(templates: any MailTemplates, transport: any MailTransport, stamp: any MailSendStamp, crypto: any TokenCrypto, clock: any WallClock) {
+        public init(
+            templates: any MailTemplates, transport: any MailTransport, stamp: any MailSendStamp, crypto: any TokenCrypto, clock: any WallClock,
+            pacer: MailPacer = MailPacer()
+        ) {
+            self.pacer = pacer
             self.templates = templates
             self.transport = transport
             self.stamp = stamp
@@ -33,7 +38,9 @@ public struct MailRun: KindRun {
 
     public init(_ dependencies: Dependencies) {
         deps = dependencies
-        delivery = MailDelivery(transport: dependencies.transport, stamp: dependencies.stamp, crypto: dependencies.crypto, clock: dependencies.clock)
+        delivery = MailDelivery(
+            transport: dependencies.transport, stamp: dependencies.stamp, crypto: dependencies.crypto, clock: dependencies.clock, pacer: dependencies.pacer
+        )
     }
 
     public func plan(_ context: RunContext, due: [SubTask]) async throws -> RunPlan<Plan> {

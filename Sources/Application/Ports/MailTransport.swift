@@ -58,12 +58,24 @@ public enum MailError: Error, Sendable, Equatable {
     /// before its reply to the data: the message may have been delivered. Not retried, so that
     /// a resend cannot deliver it twice.
     case outcomeUnknown(String)
+    /// The server refused this service's SMTP credentials (535, 530): no message can go until
+    /// an operator fixes MAIL_USER / MAIL_PASS; the message itself is not at fault.
+    case authentication(String)
 
     public var isTransient: Bool {
         switch self {
         case .deferred, .connection: true
-        case .rejected, .invalidAddress, .outcomeUnknown: false
+        case .rejected, .invalidAddress, .outcomeUnknown, .authentication: false
         }
+    }
+
+    /// 421 (the relay closes the channel: overloaded or rate-limiting us) or 451 (a local error
+    /// or greylisting, usually about one recipient): the codes of a relay pushing back.
+    public var pushbackCode: Int? {
+        guard case .deferred(let text) = self else { return nil }
+        if text.hasPrefix("421") { return 421 }
+        if text.hasPrefix("451") { return 451 }
+        return nil
     }
 
     /// True when the server may hold the message although it did not confirm it.
@@ -77,6 +89,7 @@ public enum MailError: Error, Sendable, Equatable {
         case .rejected(let text), .deferred(let text), .connection(let text): text
         case .invalidAddress(let address): "invalid address: \(address)"
         case .outcomeUnknown(let text): "no reply after the message data: \(text)"
+        case .authentication(let text): "SMTP authentication refused: \(text)"
         }
     }
 }

@@ -424,12 +424,17 @@ private struct RunState<Kind: KindRun> {
                 case .applied, .appliedNoting: applied += 1
                 default: break
                 }
-                if case .unreachable(let why) = outcome {
+                switch outcome {
+                case .unreachable(let why):
                     unreachable += 1
                     if unreachable >= deps.stopAfterUnreachable {
                         stopReason = "run stopped after \(unreachable) consecutive connection failures (\(why)); the rest waits for the next run"
                     }
-                } else {
+                case .halt(let why):
+                    stopReason = "run stopped: \(why); the rest waits for the next run"
+                case .throttled:
+                    break
+                default:
                     unreachable = 0
                 }
                 for item in items {
@@ -439,7 +444,7 @@ private struct RunState<Kind: KindRun> {
                     case .applied: (.applied, nil)
                     case .appliedNoting(let remark): (.applied, remark)
                     case .notNeeded(let why): (.notNeeded, why)
-                    case .deferred(let why), .unreachable(let why): (.deferred, why)
+                    case .deferred(let why), .unreachable(let why), .throttled(let why), .halt(let why): (.deferred, why)
                     case .failed(let why): (.failed, why)
                     case .unknown(let why): (.unknown, why)
                     }
@@ -462,6 +467,8 @@ private struct RunState<Kind: KindRun> {
             }
             let delay = deps.retry.delay(afterAttempt: item.attempt, jitter: deps.jitter())
             return (outcome, .after(deps.clock.now().addingTimeInterval(delay)))
+        case .throttled, .halt:
+            return (outcome, .notAttempted)
         default:
             return (outcome, .after(nil))
         }

@@ -14,6 +14,12 @@ public enum WorkOutcome: Sendable, Equatable {
     /// Like `deferred`, because what the effect needs (the relay, FD) could not be reached: after a
     /// few in a row the run stops instead of trying every item against it.
     case unreachable(String)
+    /// Like `deferred`, but the dependency asked the run to slow down (a burst of 421/451): not
+    /// counted as an attempt, so a throttling relay never brings items nearer their dead end.
+    case throttled(String)
+    /// Not an attempt, and no other item can succeed either (the relay refused this service's
+    /// credentials): the run stops at once and reports why; the rest waits for the next run.
+    case halt(String)
     /// Permanent: the sub-task's status carries the text.
     case failed(String)
     /// The effect may have happened (reply lost after the data, crash mid-effect): reported and

@@ -23,7 +23,8 @@ public struct WorkTransition: Sendable, Equatable {
         case .applied: (state, releasesOwner, detail, from) = (.applied, false, nil, [.applying])
         case .appliedNoting(let note): (state, releasesOwner, detail, from) = (.applied, false, note, [.applying])
         case .notNeeded(let why): (state, releasesOwner, detail, from) = (.notNeeded, false, why, [.applying])
-        case .deferred(let why), .unreachable(let why): (state, releasesOwner, detail, from) = (.released, true, why, [.claimed, .applying])
+        case .deferred(let why), .unreachable(let why), .throttled(let why), .halt(let why):
+            (state, releasesOwner, detail, from) = (.released, true, why, [.claimed, .applying])
         case .failed(let why): (state, releasesOwner, detail, from) = (.failed, false, why, [.claimed, .applying])
         case .unknown(let why): (state, releasesOwner, detail, from) = (.unknown, false, why, [.applying])
         }

@@ -44,6 +44,8 @@ struct Settings: Sendable {
         var connectTimeout: Duration = .seconds(10)
         /// Bound on one whole message (MAIL_TIMEOUT_SECONDS).
         var messageTimeout: Duration = .seconds(60)
+        /// Messages per minute this process sends at most (MAIL_RATE_PER_MINUTE; nil = no limit).
+        var ratePerMinute: Int?
     }
 
     struct FusionDirectoryAPI: Sendable {
@@ -214,7 +216,10 @@ extension Settings {
             caFile: read.optional("MAIL_CA_FILE"),
             ignoredSecurity: verify ? nil : read.optional("MAIL_SEC"),
             connectTimeout: .seconds(try read.integer("MAIL_CONNECT_TIMEOUT_SECONDS", default: 10, range: 1...300)),
-            messageTimeout: .seconds(try read.integer("MAIL_TIMEOUT_SECONDS", default: 60, range: 1...3_600))
+            messageTimeout: .seconds(try read.integer("MAIL_TIMEOUT_SECONDS", default: 60, range: 1...3_600)),
+            ratePerMinute: try read.optional("MAIL_RATE_PER_MINUTE").map { _ throws(ConfigurationError) in
+                try read.integer("MAIL_RATE_PER_MINUTE", default: 0, range: 1...1_000_000)
+            }
         )
 
         // Validated even without FUSION_DIRECTORY_API_URL: a bad value is a mistake either way.

@@ -11,6 +11,8 @@ actor FakeMailTransport: MailTransport {
     }
 
     private(set) var accepted: [OutgoingMail] = []
+    /// Every message offered, accepted or not.
+    private(set) var attempts: [OutgoingMail] = []
     private var answers: [String: Answer] = [:]
     private var delay: Duration = .zero
     /// Called before each message, e.g. to kill a run or renew a sub-task mid-run.
@@ -34,6 +36,7 @@ actor FakeMailTransport: MailTransport {
 
     func send(_ mail: OutgoingMail) async throws(MailError) {
         if let beforeSend { await beforeSend(mail) }
+        attempts.append(mail)
         if delay > .zero { try? await Task.sleep(for: delay) }
         switch answers[mail.recipient] ?? .accept {
         case .accept:

@@ -12,6 +12,27 @@ extension LiveServices {
     @Suite struct RetryLiveTests {
         let services = TestServices.shared
 
+        /// MAIL_RATE_PER_MINUTE=120 against the real sink: six messages take at least 2.5 s.
+        @Test(.timeLimit(.minutes(1)))
+        func aRateSpacesTheMessagesOfARun() async throws {
+            try services.freshFixtureAndMailbox()
+            defer { try? services.freshFixtureAndMailbox() }
+            _ = try await services.bulkMail(6, prefix: "paced")
+            let settings = try services.settings(["MAIL_RATE_PER_MINUTE": "120"])
+            let app = try await Composition.makeApplication(settings: settings, store: services.embeddedStore(), logger: Logger(label: "paced"))
+            try await app.test(.router) { client in
+                let token = try #require(try await client.login("orchestrator", "orchestrator-pass")["access_token"])
+                let started = ContinuousClock.now
+                let reply = try await client.json(.patch, "/api/tasks/mail", bearer: token)
+                let took = ContinuousClock.now - started
+                #expect(reply.status == .ok)
+                let received = try services.receivedCounts("paced-")
+                #expect(received.count == 6 && received.values.allSatisfy { $0 == 1 })
+                // The fixture's own due mail goes out too: at least 6 messages, 0.5 s apart.
+                #expect(took >= .milliseconds(2_500), "took \(took)")
+            }
+        }
+
         @Test(.timeLimit(.minutes(2)))
         func a451IsRetriedWithBackoffThenDeadThenReDrivenAndDelivered() async throws {
             try services.freshFixtureAndMailbox()
@@ -21,7 +42,8 @@ extension LiveServices {
             }
             let recipients = try await services.bulkMail(1, prefix: "dead")
             let subTask = "cn=dead-SubTask-0,ou=tasks,dc=example,dc=org"
-            try services.setSinkMode("defer451")
+            // This recipient alone is refused (greylisted): not a burst, every refusal is an attempt.
+            try services.setSinkMode("defer451:\(recipients[0])")
             let settings = try services.settings(["RETRY_BASE_SECONDS": "1", "RETRY_CAP_SECONDS": "2", "RETRY_MAX_ATTEMPTS": "3"])
             let app = try await Composition.makeApplication(settings: settings, store: services.embeddedStore(), logger: Logger(label: "retry"))
             try await app.test(.router) { client in

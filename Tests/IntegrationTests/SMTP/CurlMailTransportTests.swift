@@ -68,6 +68,18 @@ extension LiveServices {
             }
         }
 
+        @Test(.timeLimit(.minutes(1)))
+        func refusedCredentialsAreAnAuthenticationErrorNotARefusalOfTheMessage() async throws {
+            var wrong = try settings(.startTLS, authenticate: true)
+            wrong.password = "not-the-password"
+            let recipient = "auth-\(UUID().uuidString.prefix(8))@example.org"
+            await #expect { try await CurlMailTransport(settings: wrong).send(mail(to: recipient)) } throws: { error in
+                guard case .authentication(let text) = error as? MailError else { return false }
+                return text.hasPrefix("535")
+            }
+            #expect(try SMTPSink(services: services).messages(to: recipient).isEmpty)
+        }
+
         /// PHP's meaning of the sample config (MAIL_SEC="tls", MAIL_SEC_VERIFY="FALSE") and of the
         /// upstream placeholder: a relay without STARTTLS gets the mail in plain text, one with
         /// STARTTLS and an unverifiable (self-signed) certificate gets it over TLS.
