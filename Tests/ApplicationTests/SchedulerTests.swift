@@ -159,6 +159,24 @@ import Testing
         #expect(after.lease != nil)
     }
 
+    @Test func aRunThroughRunTasksNamesItselfInTheLogContext() async throws {
+        final class Probe: OperationRun, @unchecked Sendable {
+            let operation = RunOperation.removeSubTasks
+            var seen: (String?, String?)
+            func run(mode: RunMode, trigger: RunReport.Trigger) async throws(ServiceError) -> RunReport {
+                RunLogContext.started("run-7")
+                seen = (RunLogContext.current?.operation, RunLogContext.current?.runID)
+                let now = Date()
+                return RunReport(runID: "run-7", operation: operation.name, trigger: trigger, dryRun: false, asOf: now, startedAt: now, endedAt: now,
+                                 summary: .init(), skippedReason: nil, items: [])
+            }
+        }
+        let probe = Probe()
+        _ = try await RunTasks(engine: MailHarness().engine(), kinds: [], operations: [probe])(.removeSubTasks, trigger: .http)
+        #expect(probe.seen == ("removeSubTasks", "run-7"))
+        #expect(RunLogContext.current == nil)
+    }
+
     @Test func leasesChangeHandsOnlyWhenExpiredAndTheFenceGrows() async throws {
         let leases = InMemoryLeaderLeases()
         let t0 = Date(timeIntervalSince1970: 1_000)

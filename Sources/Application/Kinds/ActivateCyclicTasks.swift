@@ -43,6 +43,7 @@ public struct ActivateCyclicTasks: Sendable {
         let startedAt = deps.clock.now()
         let asOf: Date = if case .dryRun(let at?) = mode { at } else { startedAt }
         let runID = deps.ids.newIdentifier()
+        RunLogContext.started(runID)
         var report = ReportBuilder()
         do {
             try await activate(runID: runID, asOf: asOf, dryRun: mode.isDryRun, report: &report)

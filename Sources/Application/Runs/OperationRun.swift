@@ -26,6 +26,7 @@ struct OperationFrame {
         self.mode = mode
         self.trigger = trigger
         runID = ids.newIdentifier()
+        RunLogContext.started(runID)
         startedAt = clock.now()
         asOf = if case .dryRun(let at?) = mode { at } else { startedAt }
     }

@@ -77,6 +77,7 @@ public struct RunEngine: Sendable {
         let startedAt = deps.clock.now()
         let asOf: Date = if case .dryRun(let at?) = mode { at } else { startedAt }
         var state = RunState(kind: kind, deps: deps, runID: deps.ids.newIdentifier(), asOf: asOf, dryRun: mode.isDryRun)
+        RunLogContext.started(state.runID)
         do {
             try await state.execute()
         } catch {

@@ -58,7 +58,7 @@ public struct RunTasks: Sendable {
         guard let runner = runners[operation] else { throw Self.notImplemented(operation) }
         // Even a run that failed part-way (or activated tasks through FD) may have changed entries.
         do {
-            let report = try await runner(mode, trigger)
+            let report = try await RunLogContext.scope(operation.name) { () async throws(ServiceError) -> RunReport in try await runner(mode, trigger) }
             if mode == .apply { await counts?.invalidate() }
             return report
         } catch {
