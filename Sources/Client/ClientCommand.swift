@@ -23,7 +23,7 @@ struct ClientCommand: AsyncParsableCommand {
 
             \(ExitStatus.legend)
             """,
-        subcommands: [TasksCommand.self, RunCommand.self, RunsCommand.self, SettleCommand.self]
+        subcommands: [TasksCommand.self, RunCommand.self, RunsCommand.self, SettleCommand.self, RedriveCommand.self]
     )
 
     @OptionGroup var operations: OperationFlags
@@ -32,7 +32,7 @@ struct ClientCommand: AsyncParsableCommand {
     mutating func run() async throws {
         let steps = operations.steps
         guard !steps.isEmpty else {
-            throw ClientFailure.usage("nothing to do: give an operation flag (\(RunPlan.legacyFlagList)) or a subcommand (tasks, run, runs, settle); see --help")
+            throw ClientFailure.usage("nothing to do: give an operation flag (\(RunPlan.legacyFlagList)) or a subcommand (tasks, run, runs, settle, redrive); see --help")
         }
         try await Self.perform(steps, options)
     }
@@ -109,6 +109,23 @@ struct RunsCommand: AsyncParsableCommand {
 }
 
 extension Step.Resolution: ExpressibleByArgument {}
+
+struct RedriveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "redrive",
+        abstract: "Schedule a failed sub-task again (an item that gave up after its retries): the next run applies it with a fresh count of attempts.")
+
+    @Argument(help: "The operation: mail, lifeCycle, notifications, reminder or audit.") var operation: String
+    @Argument(help: "The failed sub-task's DN.") var subTask: String
+    @OptionGroup var options: ClientOptions
+
+    mutating func run() async throws {
+        guard let parsed = RunOperation(name: operation), parsed.kind != nil else {
+            throw ClientFailure.usage("redrive: \(operation) is not an operation with sub-tasks (mail, lifeCycle, notifications, reminder, audit)")
+        }
+        try await ClientCommand.perform([.redrive(parsed, subTask: subTask)], options)
+    }
+}
 
 struct SettleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -20,6 +20,8 @@ struct Operations {
             return try await showRun(id)
         case .settle(let runID, let item, let resolution):
             return try await settle(runID: runID, item: item, as: resolution)
+        case .redrive(let operation, let subTask):
+            return try await redrive(operation, subTask: subTask)
         }
     }
 
@@ -120,6 +122,16 @@ struct Operations {
         let operation = report["operation"] as? String ?? "?"
         let listing = [RunSummary.line(operation: operation, report: report)] + RunSummary.itemLines(report)
         return StepOutcome(name: "runs", status: .ok, document: report, listing: listing, summary: "runs: \(id) (\(operation))", runID: id)
+    }
+
+    private func redrive(_ operation: RunOperation, subTask: String) async throws -> StepOutcome {
+        let answer = try await session.call(.POST, "/runs/redrive", json: ["operation": operation.name, "subtask": subTask])
+        let redriven = try object(answer, doing: "POST /api/runs/redrive")
+        let previous = redriven["previousStatus"] as? String ?? "?"
+        return StepOutcome(
+            name: "redrive", status: .ok, document: redriven, listing: ["\(subTask): was \(previous)"],
+            summary: "redrive: \(operation.name) \(subTask) scheduled again (was: \(previous))", runID: nil
+        )
     }
 
     /// `ITEM` is the number `runs show` printed, or the sub-task's DN when it has one unknown item.

@@ -14,6 +14,8 @@ enum Step: Equatable, Sendable {
     case showRun(id: String)
     /// `settle ID ITEM --as sent|resend`.
     case settle(runID: String, item: String, resolution: Resolution)
+    /// `redrive OPERATION SUBTASK`: schedule a failed sub-task again (a dead item).
+    case redrive(RunOperation, subTask: String)
 
     enum Resolution: String, Sendable, CaseIterable {
         case sent, resend
@@ -26,6 +28,7 @@ enum Step: Equatable, Sendable {
         case .run(let operation, _, _): operation.name
         case .listRuns, .showRun: "runs"
         case .settle: "settle"
+        case .redrive: "redrive"
         }
     }
 }

@@ -219,6 +219,25 @@ extension LiveServices {
             #expect(again.status == 2, "an item settled already cannot be settled again: \(again.stderr)")
         }
 
+        /// The fixture's mail to reject550-… fails for good; `redrive` schedules it again, and a
+        /// second `redrive` is refused because it is no longer failed.
+        @Test func aFailedSubTaskIsReDriven() async throws {
+            let stand = try await stand()
+            defer { stand.stop(); cleanUp() }
+            let run = try await ClientProcess.run(["run", "mail", "--config", stand.config, "--json", "--timeout", "60"])
+            #expect(run.status == 1, "\(run.stderr)")
+            let items = run.documents.first?["items"] as? [[String: Any]] ?? []
+            let failed = try #require(items.first { $0["outcome"] as? String == "failed" }?["subtask"] as? String, "\(run.stdout)")
+            let redriven = try await ClientProcess.run(["redrive", "mail", failed, "--config", stand.config, "--json"])
+            #expect(redriven.status == 0, "\(redriven.stderr)")
+            #expect(redriven.documents.first?["status"] as? String == "1", "\(redriven.stdout)")
+            #expect(try await services.status(of: failed) == "1")
+            let again = try await ClientProcess.run(["redrive", "mail", failed, "--config", stand.config])
+            #expect(again.status == 2, "a scheduled sub-task cannot be re-driven: \(again.stderr)")
+            let wrong = try await ClientProcess.run(["redrive", "activateCyclicTasks", failed, "--config", stand.config])
+            #expect(wrong.status == 2 && wrong.stderr.contains("not an operation with sub-tasks"), "\(wrong.stderr)")
+        }
+
         @Test func aDryRunChangesNothingAndSaysSo() async throws {
             let stand = try await stand()
             defer { stand.stop(); cleanUp() }
