@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "4.5.2"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // C libraries from Debian's -dev packages; the shims wrap what Swift cannot call (variadics, pointer macros).
@@ -41,11 +43,13 @@ let package = Package(
         // technology reaches another only through Application's ports.
         .target(name: "AdapterSupport", path: "Sources/Adapters/Support", swiftSettings: strict),
         .target(
-            name: "LDAPAdapter", dependencies: ["Domain", "Application", "AdapterSupport", "CLDAP"],
+            name: "LDAPAdapter",
+            dependencies: ["Domain", "Application", "AdapterSupport", "CLDAP", .product(name: "CoreMetrics", package: "swift-metrics")],
             path: "Sources/Adapters/LDAP", swiftSettings: strict
         ),
         .target(
-            name: "SMTPAdapter", dependencies: ["Application", "AdapterSupport", "CCurl"],
+            name: "SMTPAdapter",
+            dependencies: ["Application", "AdapterSupport", "CCurl", .product(name: "CoreMetrics", package: "swift-metrics")],
             path: "Sources/Adapters/SMTP", swiftSettings: strict
         ),
         .target(
@@ -68,6 +72,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             path: "Sources/Adapters/FusionDirectoryREST", swiftSettings: strict
         ),
@@ -95,6 +100,16 @@ let package = Package(
             dependencies: ["Application", .product(name: "Logging", package: "swift-log")],
             path: "Sources/Adapters/Logging", swiftSettings: strict
         ),
+        // swift-metrics' API for the operation counts, and the Prometheus registry behind it.
+        .target(
+            name: "MetricsAdapter",
+            dependencies: [
+                "Domain", "Application",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "Sources/Adapters/Metrics", swiftSettings: strict
+        ),
         .target(
             name: "HTTPAdapter",
             dependencies: [
@@ -116,7 +131,7 @@ let package = Package(
             name: "Bootstrap",
             dependencies: [
                 "Domain", "Application", "AdapterSupport", "LDAPAdapter", "SMTPAdapter", "StateStoreAdapter", "InMemoryAdapter", "AuthCryptoAdapter", "LoggingAdapter", "HTTPAdapter",
-                "FusionDirectoryRESTAdapter", "ArchiveAdapter", "DotEnvFile",
+                "FusionDirectoryRESTAdapter", "ArchiveAdapter", "MetricsAdapter", "DotEnvFile",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -158,7 +173,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "Domain", "Application", "AdapterSupport", "LDAPAdapter", "SMTPAdapter", "StateStoreAdapter", "InMemoryAdapter", "AuthCryptoAdapter", "LoggingAdapter", "HTTPAdapter", "Bootstrap",
-                "FusionDirectoryRESTAdapter", "ArchiveAdapter", "DotEnvFile",
+                "FusionDirectoryRESTAdapter", "ArchiveAdapter", "MetricsAdapter", "DotEnvFile",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),

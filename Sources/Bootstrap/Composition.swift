@@ -10,6 +10,7 @@ import Hummingbird
 import LDAPAdapter
 import LoggingAdapter
 import Logging
+import MetricsAdapter
 import ServiceLifecycle
 import SMTPAdapter
 import StateStoreAdapter
@@ -36,7 +37,9 @@ enum Composition {
         ))
     }
 
-    static func authDependencies(settings: Settings, ldap: LDAPClient, store: Store, clock: any WallClock, logger: Logger) async -> AuthDependencies {
+    static func authDependencies(
+        settings: Settings, ldap: LDAPClient, store: Store, clock: any WallClock, metrics: any OperationMetrics = NoOperationMetrics(), logger: Logger
+    ) async -> AuthDependencies {
         let policy = AuthPolicy(
             accessTokenLifetime: TimeInterval(settings.tokenExpiry), refreshTokenLifetime: TimeInterval(settings.refreshExpiry),
             refreshFamilyMaxLifetime: settings.refreshMaxLifetime.map(TimeInterval.init),
@@ -52,7 +55,7 @@ enum Composition {
             log: LoggingSecurityEventLog(logger: logger),
             throttle: LoginThrottle(policy: settings.loginThrottle),
             revocations: RevocationCache(store: store.tokens, retention: policy.accessTokenLifetime + policy.clockSkew + 5),
-            policy: policy
+            policy: policy, metrics: metrics
         )
     }
 
@@ -98,7 +101,7 @@ enum Composition {
     /// activation); its owner shuts it down.
     static func useCases(
         settings: Settings, store: Store, clock: any WallClock = SystemWallClock(), shutdown: any ShutdownSignal = NeverShuttingDown(),
-        fusionDirectory: any FusionDirectoryAPI = UnconfiguredFusionDirectoryAPI(), logger: Logger
+        fusionDirectory: any FusionDirectoryAPI = UnconfiguredFusionDirectoryAPI(), metrics: any OperationMetrics = NoOperationMetrics(), logger: Logger
     ) async throws -> UseCases {
         let ldap = ldapClient(settings)
         let directory = LDAPTaskDirectory(client: ldap, base: settings.ldap.base)
@@ -152,14 +155,17 @@ enum Composition {
             shutdown: shutdown, log: progress
         ))
         return UseCases(
-            auth: await authDependencies(settings: settings, ldap: ldap, store: store, clock: clock, logger: logger),
+            auth: await authDependencies(settings: settings, ldap: ldap, store: store, clock: clock, metrics: metrics, logger: logger),
             readiness: CheckReadiness(probes: [LDAPDirectoryHealth(client: ldap, baseDN: settings.ldap.base), store.probe]),
             tasks: ListTasks(directory: directory, settings: directorySettings, counts: counts, clock: clock),
-            runs: RunTasks(engine: engine, kinds: [mail, lifeCycle, notifications, reminder], activation: activation, operations: [audit, removal], counts: counts),
+            runs: RunTasks(engine: engine, kinds: [mail, lifeCycle, notifications, reminder], activation: activation, operations: [audit, removal], counts: counts,
+                metrics: metrics
+            ),
             records: RunRecords(history: store.history, clock: clock, retention: TimeInterval(settings.runRetentionDays) * 86_400),
             prolongation: settings.prolongationByOrchestrator ? prolongation : nil,
             directorySettings: directorySettings,
-            clock: clock
+            clock: clock,
+            metrics: metrics
         )
     }
 
@@ -173,7 +179,7 @@ enum Composition {
             entries: settings.schedules, owner: owner, leaseDuration: TimeInterval(settings.schedulerLease),
             .init(
                 leases: store.leases, slots: store.slots, runs: useCases.runs, settings: useCases.directorySettings, clock: useCases.clock,
-                log: LoggingSchedulerLog(logger: logger)
+                log: LoggingSchedulerLog(logger: logger), metrics: useCases.metrics
             )
         )
     }
@@ -181,9 +187,11 @@ enum Composition {
     /// The router with every route.
     static func makeRouter(
         _ useCases: UseCases, prefixes: APIPrefixes = .defaults, trustedProxies: TrustedProxies = .none, listingGate: ListingGate = ListingGate(width: 2),
-        scheduler: Scheduler? = nil
+        scheduler: Scheduler? = nil, countRequests: Bool = false, metricsPage: PrometheusMetrics? = nil
     ) throws -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
+        // Outermost, so it sees the status JSONErrorMiddleware made of an error.
+        if countRequests { router.middlewares.add(MetricsMiddleware()) }
         router.middlewares.add(RequestIDMiddleware())
         router.middlewares.add(ClientAddressMiddleware(trusted: trustedProxies))
         router.middlewares.add(JSONErrorMiddleware())
@@ -195,7 +203,27 @@ enum Composition {
         RunRoutes(runs: useCases.runs, records: useCases.records, auth: useCases.auth).register(on: api)
         if let prolongation = useCases.prolongation { ProlongationRoutes(prolongation: prolongation).register(on: api) }
         OpenAPIRoutes(document: try OpenAPIDocument.load()).register(on: api)
+        if let metricsPage { metricsRoutes(metricsPage).register(on: router) }
         return router
+    }
+
+    static func metricsRoutes(_ metrics: PrometheusMetrics) -> MetricsRoutes {
+        MetricsRoutes(contentType: PrometheusMetrics.contentType) { metrics.render() }
+    }
+
+    /// With METRICS_LISTEN: a second small HTTP server that serves only `/metrics`, registered
+    /// beside the main application in the process's service group.
+    static func metricsApplication(settings: Settings, metrics: PrometheusMetrics, logger: Logger) -> (any Service)? {
+        guard case .ownListener(let host, let port) = settings.metrics else { return nil }
+        let router = Router(context: AppRequestContext.self)
+        router.middlewares.add(RequestIDMiddleware())
+        router.middlewares.add(JSONErrorMiddleware())
+        metricsRoutes(metrics).register(on: router)
+        return Application(
+            router: router, server: .guardedHTTP1(settings.httpLimits),
+            configuration: .init(address: .hostname(host, port: port), serverName: "fusiondirectory-orchestrator-metrics"),
+            logger: logger
+        )
     }
 
     /// Large listings built at once: one per core (at least 2), never more than the LDAP pool
@@ -211,18 +239,21 @@ enum Composition {
     /// accepts requests. `shutdown` is set by a `ShutdownWatcher` that the caller runs after the
     /// application in its service group, so runs stop claiming before the server waits for them.
     static func makeApplication(
-        settings: Settings, store: Store, clock: any WallClock = SystemWallClock(), shutdown: ShutdownFlag = ShutdownFlag(), logger: Logger
+        settings: Settings, store: Store, clock: any WallClock = SystemWallClock(), shutdown: ShutdownFlag = ShutdownFlag(),
+        metrics: PrometheusMetrics = PrometheusMetrics(), logger: Logger
     ) async throws -> App {
         let fusionDirectory = fusionDirectory(settings, logger: logger)
+        // swift-metrics' API: what `metrics` shows once `serve` made it the backend (no-op before).
+        let operationMetrics: any OperationMetrics = settings.metrics == .off ? NoOperationMetrics() : SwiftMetricsOperationMetrics()
         let useCases = try await useCases(
-            settings: settings, store: store, clock: clock, shutdown: shutdown, fusionDirectory: fusionDirectory, logger: logger
+            settings: settings, store: store, clock: clock, shutdown: shutdown, fusionDirectory: fusionDirectory, metrics: operationMetrics, logger: logger
         )
         let migrated = StartupGate()
         let scheduler = scheduler(settings: settings, store: store, useCases: useCases, logger: logger)
         var app = App(
             router: try makeRouter(
                 useCases, prefixes: settings.apiPrefixes, trustedProxies: settings.trustedProxies, listingGate: listingGate(settings),
-                scheduler: scheduler
+                scheduler: scheduler, countRequests: settings.metrics != .off, metricsPage: settings.metrics == .mainListener ? metrics : nil
             ),
             server: .guardedHTTP1(settings.httpLimits),
             configuration: .init(
@@ -256,4 +287,6 @@ struct UseCases: Sendable {
     /// The FD configuration cache (the scheduler reads fdTimezone from it).
     let directorySettings: DirectorySettings
     let clock: any WallClock
+    /// What the scheduler reports its leadership to.
+    let metrics: any OperationMetrics
 }

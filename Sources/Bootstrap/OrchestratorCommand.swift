@@ -6,6 +6,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import MetricsAdapter
 import ServiceLifecycle
 
 @main
@@ -57,17 +58,27 @@ struct Serve: AsyncParsableCommand {
         defer { withExtendedLifetime(directoryLock) {} }
         let store = try Composition.store(settings, logger: logger)
         let shutdown = ShutdownFlag()
-        let app = try await Composition.makeApplication(settings: settings, store: store, shutdown: shutdown, logger: logger)
+        // The one process-wide swift-metrics backend (a process may bootstrap it once): the
+        // registry `/metrics` renders. Tests that build applications in-process never do.
+        let metrics = PrometheusMetrics()
+        if settings.metrics != .off { metrics.bootstrap() }
+        let app = try await Composition.makeApplication(settings: settings, store: store, shutdown: shutdown, metrics: metrics, logger: logger)
         // Services shut down in reverse order: the watcher first, so a run in flight stops claiming
-        // and the server's wait for in-flight requests is short.
+        // and the server's wait for in-flight requests is short; the metrics listener after the
+        // main one, so the last scrape still sees the end.
+        let metricsServer = Composition.metricsApplication(settings: settings, metrics: metrics, logger: logger)
         var configuration = ServiceGroupConfiguration(
-            services: [.init(service: app), .init(service: ShutdownWatcher(flag: shutdown), successTerminationBehavior: .ignore)],
+            services: (metricsServer.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []) + [
+                .init(service: app), .init(service: ShutdownWatcher(flag: shutdown), successTerminationBehavior: .ignore),
+            ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
         )
         // A run in flight stops claiming at once; what it is applying gets this long to finish.
         configuration.maximumGracefulShutdownDuration = .seconds(settings.shutdownTimeout)
         let group = ServiceGroup(configuration: configuration)
-        logger.info("starting", metadata: ["listen": "\(settings.listenHost):\(settings.listenPort)", "ldap": "\(settings.ldap.url)"])
+        var metadata: Logger.Metadata = ["listen": "\(settings.listenHost):\(settings.listenPort)", "ldap": "\(settings.ldap.url)"]
+        if case .ownListener(let host, let port) = settings.metrics { metadata["metrics"] = "\(host):\(port)" }
+        logger.info("starting", metadata: metadata)
         try await group.run()
     }
 }

@@ -83,6 +83,18 @@ struct ConfigurationTests {
         #expect { try Settings(values: values(["SCHEDULE_MAIL": "every five minutes"])) } throws: { ($0 as? ConfigurationError)?.key == "SCHEDULE_MAIL" }
     }
 
+    @Test func metricsAreOnTheMainListenerUnlessTurnedOffOrGivenTheirOwnAddress() throws {
+        #expect(try Settings(values: values([:])).metrics == .mainListener)
+        #expect(try Settings(values: values(["METRICS": "false"])).metrics == .off)
+        #expect(try Settings(values: values(["METRICS_LISTEN": "10.0.0.5:9464"])).metrics == .ownListener(host: "10.0.0.5", port: 9464))
+        #expect(try Settings(values: values(["METRICS_LISTEN": "[::1]:9464"])).metrics == .ownListener(host: "::1", port: 9464))
+        #expect(throws: ConfigurationError(key: "METRICS", reason: "must be TRUE or FALSE (got maybe)")) { try Settings(values: values(["METRICS": "maybe"])) }
+        #expect(throws: ConfigurationError(key: "METRICS_LISTEN", reason: "must be host:port (got 9464)")) { try Settings(values: values(["METRICS_LISTEN": "9464"])) }
+        #expect { try Settings(values: values(["ORCHESTRATOR_LISTEN": "127.0.0.1:8080", "METRICS_LISTEN": "127.0.0.1:8080"])) } throws: {
+            ($0 as? ConfigurationError)?.key == "METRICS_LISTEN"
+        }
+    }
+
     @Test func aBadDNIsRejected() {
         #expect { try Settings(values: values(["LDAP_BASE": "dc=example,,"])) } throws: { ($0 as? ConfigurationError)?.key == "LDAP_BASE" }
     }

@@ -1,5 +1,6 @@
 import Application
 import AsyncHTTPClient
+import CoreMetrics
 import Foundation
 import Logging
 import NIOCore
@@ -64,21 +65,21 @@ public final class AsyncHTTPFusionDirectoryAPI: FusionDirectoryAPI {
     }
 
     public func refreshUser(dn: String) async throws(FusionDirectoryError) {
-        try await patch("objects/user/\(rawURLEncode(dn))", body: Array("[]".utf8), what: "refresh of \(dn)")
+        try await patch("objects/user/\(rawURLEncode(dn))", body: Array("[]".utf8), call: "refresh_user", what: "refresh of \(dn)")
     }
 
     public func activateTask(dn: String) async throws(FusionDirectoryError) {
-        try await patch("objects/tasks/\(rawURLEncode(dn))", body: Array(#"{"tasks":{"fdSubTasksActivation":"TRUE"}}"#.utf8), what: "activation of \(dn)")
+        try await patch("objects/tasks/\(rawURLEncode(dn))", body: Array(#"{"tasks":{"fdSubTasksActivation":"TRUE"}}"#.utf8), call: "activate_task", what: "activation of \(dn)")
     }
 
     /// One PATCH with the session token; a 401 means the session ended (FD's PHP session
     /// expired, FD restarted): log in again once and repeat, then take the answer as it is.
-    private func patch(_ path: String, body: [UInt8], what: String) async throws(FusionDirectoryError) {
+    private func patch(_ path: String, body: [UInt8], call: String, what: String) async throws(FusionDirectoryError) {
         var token = try await session.current()
         var loggedInAgain = false
         while true {
             let answer = try await Self.exchange(
-                client: client, settings: settings, method: .PATCH, path: path, body: body, token: token, what: what
+                client: client, settings: settings, method: .PATCH, path: path, body: body, token: token, call: call, what: what
             )
             if answer.status == 401, !loggedInAgain {
                 logger.info("FusionDirectory ended the session, logging in again", metadata: ["call": "\(what)"])
@@ -113,7 +114,7 @@ public final class AsyncHTTPFusionDirectoryAPI: FusionDirectoryAPI {
         struct Credentials: Encodable { let user: String; let password: String }
         do throws(FusionDirectoryError) {
             let body = (try? JSONEncoder().encode(Credentials(user: settings.login, password: settings.password))).map(Array.init) ?? []
-            let answer = try await exchange(client: client, settings: settings, method: .POST, path: "login", body: body, token: nil, what: "login")
+            let answer = try await exchange(client: client, settings: settings, method: .POST, path: "login", body: body, token: nil, call: "login", what: "login")
             let secrets = [settings.password]
             switch answer.status {
             case 200..<300:
@@ -140,8 +141,10 @@ public final class AsyncHTTPFusionDirectoryAPI: FusionDirectoryAPI {
     /// One request and its whole answer, within `settings.timeout` (+200 ms at worst) whatever
     /// happens (a server that accepts and never answers, a body that trickles in).
     private static func exchange(
-        client: HTTPClient, settings: FusionDirectoryRESTSettings, method: HTTPMethod, path: String, body: [UInt8], token: String?, what: String
+        client: HTTPClient, settings: FusionDirectoryRESTSettings, method: HTTPMethod, path: String, body: [UInt8], token: String?, call: String,
+        what: String
     ) async throws(FusionDirectoryError) -> FusionDirectoryAnswer {
+        let started = ContinuousClock.now
         var request = HTTPClientRequest(url: "\(settings.baseURL)/\(path)")
         request.method = method
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -178,7 +181,16 @@ public final class AsyncHTTPFusionDirectoryAPI: FusionDirectoryAPI {
             }
             return first
         }
+        record(call, ok: (try? outcome.get()).map { (200..<300).contains($0.status) } ?? false, since: started)
         return try outcome.get()
+    }
+
+    /// How long one call took (2xx: `ok`), on swift-metrics' API directly (a facade like
+    /// swift-log: the service's backend records it, tests bootstrap none and stay hermetic).
+    private static func record(_ call: String, ok: Bool, since start: ContinuousClock.Instant) {
+        let (seconds, attoseconds) = (ContinuousClock.now - start).components
+        CoreMetrics.Timer(label: "orchestrator_fusiondirectory_call_duration_seconds", dimensions: [("call", call), ("result", ok ? "ok" : "error")])
+            .recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
     /// Connection refused, TLS refused, timeouts, a dropped connection: all worth a later retry.

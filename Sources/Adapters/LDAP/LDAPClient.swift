@@ -78,6 +78,8 @@ public struct LDAPClient: Sendable {
         base: String, scope: LDAPScope = .subtree, filter: LDAPFilter, attributes: [String] = [],
         _ body: @escaping @Sendable ([DirectoryEntry]) async throws -> Void
     ) async throws(DirectoryError) {
+        let started = ContinuousClock.now
+        defer { LDAPMetrics.record("search", since: started) }
         let pageSize = scope == .base ? 0 : configuration.pageSize
         let rendered = filter.rendered
         try await retryingOnStaleConnection { connection, deliveredAny in
@@ -104,19 +106,27 @@ public struct LDAPClient: Sendable {
     }
 
     public func modify(_ dn: String, _ modifications: [LDAPModification]) async throws(DirectoryError) {
+        let started = ContinuousClock.now
+        defer { LDAPMetrics.record("modify", since: started) }
         try await write { try await $0.modify(dn: dn, modifications) }
     }
 
     public func add(_ dn: String, attributes: [(String, [String])]) async throws(DirectoryError) {
+        let started = ContinuousClock.now
+        defer { LDAPMetrics.record("add", since: started) }
         let binary = attributes.map { ($0.0, $0.1.map { Array($0.utf8) }) }
         try await write { try await $0.add(dn: dn, attributes: binary) }
     }
 
     public func addBinary(_ dn: String, attributes: [(String, [[UInt8]])]) async throws(DirectoryError) {
+        let started = ContinuousClock.now
+        defer { LDAPMetrics.record("add", since: started) }
         try await write { try await $0.add(dn: dn, attributes: attributes) }
     }
 
     public func delete(_ dn: String) async throws(DirectoryError) {
+        let started = ContinuousClock.now
+        defer { LDAPMetrics.record("delete", since: started) }
         try await write { try await $0.delete(dn: dn) }
     }
 
@@ -124,6 +134,8 @@ public struct LDAPClient: Sendable {
     /// pooled service-account connections never change identity. The directory verifies the hash,
     /// whatever its scheme, and applies its password policy.
     public func verifyPassword(dn: String, password: String) async throws(DirectoryError) -> Bool {
+        let started = ContinuousClock.now
+        defer { LDAPMetrics.record("bind", since: started) }
         guard !password.isEmpty else { return false }
         do {
             let connection = try LDAPConnection(

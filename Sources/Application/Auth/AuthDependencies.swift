@@ -12,11 +12,12 @@ public struct AuthDependencies: Sendable {
     public let fingerprinter: any PasswordFingerprinter
     /// The DSA account states access tokens are checked against (bound: `policy.accountRecheckInterval`).
     public let accounts: AccountStateCache
+    public let metrics: any OperationMetrics
 
     public init(
         directory: any DSADirectory, store: any TokenStore, codec: any AccessTokenCodec, crypto: any TokenCrypto,
         fingerprinter: any PasswordFingerprinter, clock: any WallClock, log: any SecurityEventLog, throttle: LoginThrottle,
-        revocations: RevocationCache, policy: AuthPolicy
+        revocations: RevocationCache, policy: AuthPolicy, metrics: any OperationMetrics = NoOperationMetrics()
     ) {
         self.fingerprinter = fingerprinter
         accounts = AccountStateCache(directory: directory, fingerprinter: fingerprinter, bound: policy.accountRecheckInterval)
@@ -29,6 +30,7 @@ public struct AuthDependencies: Sendable {
         self.throttle = throttle
         self.revocations = revocations
         self.policy = policy
+        self.metrics = metrics
     }
 
     /// Mints an access token for `subject` in `familyID` and pairs it with `refreshToken`;

@@ -62,6 +62,7 @@ public struct LogIn: Sendable {
 
     private func fail(_ username: String, _ reason: String, _ context: SecurityContext) async {
         await auth.throttle.recordFailure(username: username, address: context.clientIP, now: auth.clock.now())
+        auth.metrics.loginFailed()
         auth.log.record(.loginFailed(username: username, reason: reason), context: context)
     }
 }

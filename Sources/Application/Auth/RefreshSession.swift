@@ -36,6 +36,7 @@ public struct RefreshSession: Sendable {
         case .reuseDetected(let familyID, let subject):
             await auth.revocations.insert(familyID, at: now)
             auth.log.record(.refreshReuseDetected(dsa: subject, family: familyID), context: context)
+            auth.metrics.refreshReuseDetected()
             throw .invalidRefreshToken
         case .rotated(let familyID, let subject):
             // The login may be too old to renew, or the DSA deleted, locked or given another

@@ -13,9 +13,11 @@ public struct RunTasks: Sendable {
     private let redrivers: [RunOperation: Redriver]
     /// Told after every run and settlement: what they changed shows in the next listing.
     private let counts: TaskCounts?
+    private let metrics: any OperationMetrics
 
     public init(
-        engine: RunEngine, kinds: [any KindRun], activation: ActivateCyclicTasks? = nil, operations: [any OperationRun] = [], counts: TaskCounts? = nil
+        engine: RunEngine, kinds: [any KindRun], activation: ActivateCyclicTasks? = nil, operations: [any OperationRun] = [], counts: TaskCounts? = nil,
+        metrics: any OperationMetrics = NoOperationMetrics()
     ) {
         var runners: [RunOperation: Runner] = [:]
         var resolvers: [RunOperation: Resolver] = [:]
@@ -32,6 +34,7 @@ public struct RunTasks: Sendable {
         self.resolvers = resolvers
         self.redrivers = redrivers
         self.counts = counts
+        self.metrics = metrics
     }
 
     private static func entry<Kind: KindRun>(_ engine: RunEngine, _ kind: Kind) -> (RunOperation, Runner, Resolver, Redriver) {
@@ -57,13 +60,28 @@ public struct RunTasks: Sendable {
     public func callAsFunction(_ operation: RunOperation, mode: RunMode = .apply, trigger: RunReport.Trigger) async throws(ServiceError) -> RunReport {
         guard let runner = runners[operation] else { throw Self.notImplemented(operation) }
         // Even a run that failed part-way (or activated tasks through FD) may have changed entries.
+        let started = ContinuousClock.now
         do {
             let report = try await RunLogContext.scope(operation.name) { () async throws(ServiceError) -> RunReport in try await runner(mode, trigger) }
-            if mode == .apply { await counts?.invalidate() }
+            if mode == .apply {
+                await counts?.invalidate()
+                metrics.runCompleted(report, sendsMessages: Self.sendsMessages(operation), duration: ContinuousClock.now - started)
+            }
             return report
         } catch {
-            if mode == .apply { await counts?.invalidate() }
+            if mode == .apply {
+                await counts?.invalidate()
+                metrics.runFailed(operation, trigger: trigger, duration: ContinuousClock.now - started)
+            }
             throw error
+        }
+    }
+
+    /// The operations whose applied items are messages handed to the relay.
+    static func sendsMessages(_ operation: RunOperation) -> Bool {
+        switch operation {
+        case .kind(.mail), .kind(.notifications), .kind(.reminder): true
+        default: false
         }
     }
 

@@ -30,10 +30,11 @@ public final class Scheduler: Sendable {
         let settings: DirectorySettings
         let clock: any WallClock
         let log: any SchedulerLog
+        let metrics: any OperationMetrics
 
         public init(
             leases: any LeaderLeases, slots: any ScheduleSlots, runs: RunTasks, settings: DirectorySettings, clock: any WallClock,
-            log: any SchedulerLog = SilentSchedulerLog()
+            log: any SchedulerLog = SilentSchedulerLog(), metrics: any OperationMetrics = NoOperationMetrics()
         ) {
             self.leases = leases
             self.slots = slots
@@ -41,6 +42,7 @@ public final class Scheduler: Sendable {
             self.settings = settings
             self.clock = clock
             self.log = log
+            self.metrics = metrics
         }
     }
 
@@ -113,7 +115,7 @@ public final class Scheduler: Sendable {
             await pause(step.wait)
         }
         if let held { try? await dependencies.leases.release(held) }
-        update(entry) { $0.leader = false }
+        lead(entry, false)
     }
 
     /// Sleeps in short slices, so `stop()` is seen within half a second.
@@ -139,11 +141,11 @@ public final class Scheduler: Sendable {
         }
         guard let lease else {
             if held != nil { dependencies.log.lostLease(name, duringRun: false) }
-            update(entry) { $0.leader = false }
+            lead(entry, false)
             return Step(lease: nil, wait: renewEvery)
         }
         if held?.continues(in: lease) != true { dependencies.log.leads(name, fence: lease.fence) }
-        update(entry) { $0.leader = true }
+        lead(entry, true)
 
         let zone: TimeZone
         let last: Date?
@@ -207,6 +209,7 @@ public final class Scheduler: Sendable {
         }
         if watch.isLost {
             dependencies.log.lostLease(name, duringRun: true)
+            lead(entry, false)
             return nil
         }
         return watch.lease
@@ -241,6 +244,12 @@ public final class Scheduler: Sendable {
             cursor = next
         }
         return count
+    }
+
+    /// What `/ready` and the leadership gauge show.
+    private func lead(_ entry: ScheduleEntry, _ leads: Bool) {
+        update(entry) { $0.leader = leads }
+        dependencies.metrics.schedulerLeadership(entry.operation, leads: leads)
     }
 
     private func update(_ entry: ScheduleEntry, _ change: (inout Status) -> Void) {

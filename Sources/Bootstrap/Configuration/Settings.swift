@@ -125,6 +125,16 @@ struct Settings: Sendable {
     var schedules: [ScheduleEntry] = []
     /// Seconds a replica leads a scheduled operation without renewing (SCHEDULER_LEASE_SECONDS).
     var schedulerLease: Int = 30
+    /// Where `GET /metrics` is served (METRICS, METRICS_LISTEN): on the main listener by default.
+    var metrics: MetricsEndpoint = .mainListener
+
+    enum MetricsEndpoint: Sendable, Equatable {
+        /// METRICS=FALSE: no /metrics, nothing recorded.
+        case off
+        case mainListener
+        /// METRICS_LISTEN: only on this address, by a second small HTTP server.
+        case ownListener(host: String, port: Int)
+    }
 }
 
 struct ConfigurationError: Error, CustomStringConvertible, Equatable {
@@ -260,12 +270,7 @@ extension Settings {
             throw ConfigurationError(key: "PROLONGATION_MODE", reason: "must be fusiondirectory or orchestrator (got \(other))")
         }
 
-        let listen = read.optional("ORCHESTRATOR_LISTEN") ?? "127.0.0.1:8080"
-        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65_535).contains(port) else {
-            throw ConfigurationError(key: "ORCHESTRATOR_LISTEN", reason: "must be host:port (got \(listen))")
-        }
-        listenHost = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        listenPort = port
+        (listenHost, listenPort) = try Self.hostAndPort(read.optional("ORCHESTRATOR_LISTEN") ?? "127.0.0.1:8080", key: "ORCHESTRATOR_LISTEN")
         httpLimits = HTTPConnectionLimits(
             headerTimeout: .seconds(try read.integer("HTTP_HEADER_TIMEOUT_SECONDS", default: 10, range: 1...300)),
             idleTimeout: .seconds(try read.integer("HTTP_IDLE_TIMEOUT_SECONDS", default: 60, range: 1...3_600)),
@@ -325,11 +330,32 @@ extension Settings {
             }
         }
         schedulerLease = try read.integer("SCHEDULER_LEASE_SECONDS", default: 30, range: 3...3_600)
+        if !(try read.boolean("METRICS", default: true)) {
+            metrics = .off
+        } else if let listen = read.optional("METRICS_LISTEN") {
+            let (host, port) = try Self.hostAndPort(listen, key: "METRICS_LISTEN")
+            guard (host, port) != (listenHost, listenPort) || port == 0 else {
+                throw ConfigurationError(key: "METRICS_LISTEN", reason: "must differ from ORCHESTRATOR_LISTEN (got \(listen))")
+            }
+            metrics = .ownListener(host: host, port: port)
+        } else {
+            metrics = .mainListener
+        }
         logLevel = read.optional("LOG_LEVEL") ?? "info"
         logFormat = read.optional("LOG_FORMAT") ?? "json"
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
             throw ConfigurationError(key: "LOG_LEVEL", reason: "unknown level \(logLevel)")
         }
+    }
+}
+
+extension Settings {
+    /// `host:port`, `[v6]:port` too.
+    static func hostAndPort(_ text: String, key: String) throws(ConfigurationError) -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port) else {
+            throw ConfigurationError(key: key, reason: "must be host:port (got \(text))")
+        }
+        return (String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
     }
 }
 

@@ -1,5 +1,6 @@
 import StateStoreAdapter
 import HTTPAdapter
+import MetricsAdapter
 @testable import Bootstrap
 import Foundation
 import HTTPTypes
@@ -85,7 +86,10 @@ import Testing
 
     static func registeredRoutes() async throws -> Set<Route> {
         let store = try TestServices.shared.embeddedStore()
-        let router = try Composition.makeRouter(try await Composition.useCases(settings: try settings(), store: store, logger: logger))
+        // /metrics is on the main listener by default (METRICS_LISTEN unset).
+        let router = try Composition.makeRouter(
+            try await Composition.useCases(settings: try settings(), store: store, logger: logger), metricsPage: PrometheusMetrics()
+        )
         return Set(router.routes.map { Route(method: $0.method.rawValue.lowercased(), path: openAPIPath($0.path.description)) })
     }
 
