@@ -51,17 +51,22 @@ import Testing
         #expect(await pacer.currentSpacing == 0)
     }
 
-    @Test func aThrottlingRelaySlowsTheRunAndBurnsNoAttempts() async throws {
-        let h = MailHarness()
-        let pacer = MailPacer(sleep: { _ in })
+    /// One run of `count` sub-tasks, each to a recipient the relay refuses with `reply`.
+    private func runRefused(_ count: Int, replying reply: String, _ h: MailHarness, _ pacer: MailPacer) async throws -> (RunReport, [String]) {
         let mail = MailRun(.init(templates: h.directory, transport: h.transport, stamp: h.directory, crypto: h.ids, clock: h.clock, pacer: pacer))
         await h.directory.addTemplate()
         var dns: [String] = []
-        for index in 0..<4 {
+        for index in 0..<count {
             dns.append(await h.directory.addMailSubTask("s\(index)", recipients: ["r\(index)@example.org"]))
-            await h.transport.answer(.fail(.deferred("421 4.7.0 too many messages, slow down")), for: "r\(index)@example.org")
+            await h.transport.answer(.fail(.deferred(reply)), for: "r\(index)@example.org")
         }
-        let report = try await h.engine().run(mail, mode: .apply, trigger: .http)
+        return (try await h.engine().run(mail, mode: .apply, trigger: .http), dns)
+    }
+
+    @Test func aThrottlingRelaySlowsTheRunAndBurnsNoAttempts() async throws {
+        let h = MailHarness()
+        let pacer = MailPacer(sleep: { _ in })
+        let (report, dns) = try await runRefused(4, replying: "421 4.7.0 too many messages, slow down", h, pacer)
         #expect(report.summary.deferred == 4)
         #expect(report.items.compactMap(\.detail).allSatisfy { $0.hasPrefix("the relay is pushing back (421 4.7.0") })
         #expect(await pacer.currentSpacing == 8)
@@ -73,14 +78,7 @@ import Testing
     @Test func aRelayThatKeepsPushingBackAtTheSlowestPaceStopsTheRun() async throws {
         let h = MailHarness()
         let pacer = MailPacer(sleep: { _ in })
-        let mail = MailRun(.init(templates: h.directory, transport: h.transport, stamp: h.directory, crypto: h.ids, clock: h.clock, pacer: pacer))
-        await h.directory.addTemplate()
-        var dns: [String] = []
-        for index in 0..<15 {
-            dns.append(await h.directory.addMailSubTask("s\(index)", recipients: ["r\(index)@example.org"]))
-            await h.transport.answer(.fail(.deferred("451 4.3.2 system not accepting messages")), for: "r\(index)@example.org")
-        }
-        let report = try await h.engine().run(mail, mode: .apply, trigger: .http)
+        let (report, dns) = try await runRefused(15, replying: "451 4.3.2 system not accepting messages", h, pacer)
         // Four 451s are the recipients' own; from the fifth the relay is throttling: 1, 2, 4, 8,
         // 16, then 30 s apart, and the refusal at the ceiling stops the run.
         #expect(await h.transport.attempts.count == 10)

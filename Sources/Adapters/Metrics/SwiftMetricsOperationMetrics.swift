@@ -28,6 +28,8 @@ public struct SwiftMetricsOperationMetrics: OperationMetrics {
         }
         if sendsMessages, summary.applied > 0 { count("orchestrator_messages_sent_total", [("operation", operation)], by: summary.applied) }
         if summary.unknown > 0 { count("orchestrator_unknown_items_total", [("operation", operation)], by: summary.unknown) }
+        let dead = report.items.count(where: \.isDead)
+        if dead > 0 { count("orchestrator_dead_items_total", [("operation", operation)], by: dead) }
     }
 
     public func runFailed(_ operation: RunOperation, trigger: RunReport.Trigger, duration: Duration) {

@@ -464,7 +464,7 @@ private struct RunState<Kind: KindRun> {
         switch outcome {
         case .deferred(let why), .unreachable(let why):
             if deps.retry.isExhausted(afterAttempt: item.attempt) {
-                return (.failed("gave up after \(item.attempt) attempts; last: \(why)"), .after(nil))
+                return (.failed("\(RunReport.Item.deadPrefix)\(item.attempt) attempts; last: \(why)"), .after(nil))
             }
             let delay = deps.retry.delay(afterAttempt: item.attempt, jitter: deps.jitter())
             return (outcome, .after(deps.clock.now().addingTimeInterval(delay)))

@@ -36,6 +36,12 @@ public struct RunReport: Sendable, Equatable, Codable {
             case subTask = "subtask", target, outcome, detail
         }
 
+        /// How the detail of an item that gave up after its retries begins (the dead state).
+        public static let deadPrefix = "gave up after "
+
+        /// Failed because its transient failures outlasted `RETRY_MAX_ATTEMPTS` (re-drive it).
+        public var isDead: Bool { outcome == .failed && detail?.hasPrefix(Self.deadPrefix) == true }
+
         /// Absent values are written as null: the shape of an item never changes.
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)

@@ -17,6 +17,9 @@ extension LiveServices {
         @Test(.timeLimit(.minutes(4)))
         func twoReplicasRunEachSlotOnceAndAPausedLeaderStartsNothing() async throws {
             let url = try services.require("ORCH_TEST_DATABASE_URL", for: "PostgreSQL")
+            // The scheduled removeSubTasks deletes the fixture's completed sub-tasks, which later
+            // suites expect: put the fixture back once both replicas are gone (defers run last first).
+            defer { try? services.freshFixtureAndMailbox() }
             // Slots of earlier test runs would make the first step run a missed slot at once.
             _ = try await sql(url, "DELETE FROM schedule_slots WHERE operation = 'removeSubTasks'")
             _ = try await sql(url, "DELETE FROM leader_leases WHERE name = 'removeSubTasks'")
