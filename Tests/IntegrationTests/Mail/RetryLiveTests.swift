@@ -44,7 +44,7 @@ extension LiveServices {
             let subTask = "cn=dead-SubTask-0,ou=tasks,dc=example,dc=org"
             // This recipient alone is refused (greylisted): not a burst, every refusal is an attempt.
             try services.setSinkMode("defer451:\(recipients[0])")
-            let settings = try services.settings(["RETRY_BASE_SECONDS": "1", "RETRY_CAP_SECONDS": "2", "RETRY_MAX_ATTEMPTS": "3"])
+            let settings = try services.settings(["RETRY_BASE_SECONDS": "4", "RETRY_CAP_SECONDS": "8", "RETRY_MAX_ATTEMPTS": "3"])
             let app = try await Composition.makeApplication(settings: settings, store: services.embeddedStore(), logger: Logger(label: "retry"))
             try await app.test(.router) { client in
                 let token = try #require(try await client.login("orchestrator", "orchestrator-pass")["access_token"])
@@ -55,15 +55,16 @@ extension LiveServices {
                     return (item?["outcome"] as? String, item?["detail"] as? String)
                 }
 
-                // Attempt 1: deferred; a run right after waits for the backoff (0.5–1 s).
+                // Attempt 1: deferred; a run right after waits for the backoff (2–4 s: wide enough
+                // that a slow machine's next request still comes before it).
                 #expect(try await run().outcome == "deferred")
                 let waiting = try await run()
                 #expect(waiting.outcome == "skipped" && waiting.detail?.hasPrefix("next attempt after") == true, "\(waiting)")
-                try await Task.sleep(for: .milliseconds(1_100))
-                // Attempt 2: deferred again, the delay grew (1–2 s).
+                try await Task.sleep(for: .milliseconds(4_100))
+                // Attempt 2: deferred again, the delay grew (4–8 s).
                 #expect(try await run().outcome == "deferred")
                 #expect(try await run().outcome == "skipped")
-                try await Task.sleep(for: .milliseconds(2_100))
+                try await Task.sleep(for: .milliseconds(8_100))
                 // Attempt 3 is the last: dead, and the sub-task carries the relay's reply.
                 let dead = try await run()
                 #expect(dead.outcome == "failed" && dead.detail?.hasPrefix("gave up after 3 attempts; last: 451") == true, "\(dead)")
