@@ -163,6 +163,7 @@ enum Composition {
             ),
             records: RunRecords(history: store.history, clock: clock, retention: TimeInterval(settings.runRetentionDays) * 86_400),
             prolongation: settings.prolongationByOrchestrator ? prolongation : nil,
+            status: StatusOverview(.init(history: store.history, journal: store.work, directory: directory, settings: directorySettings, clock: clock)),
             directorySettings: directorySettings,
             clock: clock,
             metrics: metrics
@@ -203,6 +204,7 @@ enum Composition {
         RunRoutes(runs: useCases.runs, records: useCases.records, auth: useCases.auth).register(on: api)
         if let prolongation = useCases.prolongation { ProlongationRoutes(prolongation: prolongation).register(on: api) }
         OpenAPIRoutes(document: try OpenAPIDocument.load()).register(on: api)
+        StatusPageRoutes(overview: useCases.status, runs: useCases.runs, auth: useCases.auth).register(on: api)
         if let metricsPage { metricsRoutes(metricsPage).register(on: router) }
         return router
     }
@@ -284,6 +286,8 @@ struct UseCases: Sendable {
     let records: RunRecords
     /// The prolongation page, in PROLONGATION_MODE=orchestrator only.
     let prolongation: ProlongAccount?
+    /// What the status page (/ui) shows.
+    let status: StatusOverview
     /// The FD configuration cache (the scheduler reads fdTimezone from it).
     let directorySettings: DirectorySettings
     let clock: any WallClock

@@ -32,4 +32,12 @@ public actor InMemoryRunHistory: RunHistory {
         for id in old { reports[id] = nil }
         return old.count
     }
+
+    public func tallies(since date: Date, operations: [RunOperation]) -> [RunTally] {
+        let names = Set(operations.map(\.name))
+        return reports.values
+            .filter { !$0.dryRun && $0.startedAt >= date && names.contains($0.operation) }
+            .sorted { $0.startedAt < $1.startedAt }
+            .map { RunTally(operation: $0.operation, startedAt: $0.startedAt, applied: $0.summary.applied, failed: $0.summary.failed) }
+    }
 }

@@ -104,6 +104,11 @@ public actor InMemoryWorkJournal: WorkJournal {
         items[key] = settled
         return settled
     }
+
+    public func unresolved(limit: Int, now: Date) -> [WorkRecord] {
+        let open = items.values.filter { $0.state == .unknown || ($0.state == .applying && ($0.leaseExpiresAt ?? .distantPast) < now) }
+        return Array(open.sorted { ($0.updatedAt, $0.key.subTaskDN, $0.key.target) < ($1.updatedAt, $1.key.subTaskDN, $1.key.target) }.prefix(limit))
+    }
 }
 
 extension WorkRecord {

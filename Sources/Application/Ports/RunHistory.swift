@@ -12,6 +12,24 @@ public protocol RunHistory: Sendable {
     func run(id: String) async throws -> RunReport?
     /// Deletes runs that ended before `date`; returns how many went.
     func purge(endedBefore date: Date) async throws -> Int
+    /// What the runs of `operations` that started at or after `date` counted, dry runs left out:
+    /// the figures the status page sums by day.
+    func tallies(since date: Date, operations: [RunOperation]) async throws -> [RunTally]
+}
+
+/// One run's figures, without its items.
+public struct RunTally: Sendable, Equatable {
+    public let operation: String
+    public let startedAt: Date
+    public let applied: Int
+    public let failed: Int
+
+    public init(operation: String, startedAt: Date, applied: Int, failed: Int) {
+        self.operation = operation
+        self.startedAt = startedAt
+        self.applied = applied
+        self.failed = failed
+    }
 }
 
 /// Where a page of runs stops: the start time and id of its last run.

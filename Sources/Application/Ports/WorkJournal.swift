@@ -116,6 +116,9 @@ public protocol WorkJournal: Sendable {
     /// applied, or released for a retry. Returns the record after the change, nil when the key is
     /// not in a state that can be settled.
     func resolve(_ key: WorkKey, as resolution: WorkResolution, by actor: String, now: Date) async throws -> WorkRecord?
+    /// The items an operator can settle (`unknown`, or `applying` under an expired lease), oldest
+    /// change first, at most `limit`.
+    func unresolved(limit: Int, now: Date) async throws -> [WorkRecord]
 }
 
 extension WorkJournal {

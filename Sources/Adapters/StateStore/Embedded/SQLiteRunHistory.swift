@@ -64,4 +64,28 @@ public struct SQLiteRunHistory: RunHistory {
             try await database.query("DELETE FROM runs WHERE ended_at < ?1 RETURNING 1", [SQLiteWorkJournal.millis(date)]).count
         }
     }
+
+    public func tallies(since date: Date, operations: [RunOperation]) async throws -> [RunTally] {
+        guard !operations.isEmpty else { return [] }
+        let marks = (0..<operations.count).map { "?\($0 + 2)" }.joined(separator: ", ")
+        return try await SQLiteStoreCall.run("cannot read the run history") {
+            let rows = try await database.query(
+                """
+                SELECT operation, started_at,
+                       COALESCE(json_extract(header, '$.summary.applied'), 0) AS applied,
+                       COALESCE(json_extract(header, '$.summary.failed'), 0) AS failed
+                FROM runs
+                WHERE started_at >= ?1 AND operation IN (\(marks)) AND NOT COALESCE(json_extract(header, '$.dryRun'), 0)
+                ORDER BY started_at
+                """,
+                [SQLiteWorkJournal.millis(date)] + operations.map { .text($0.name) }
+            )
+            return try rows.map { row in
+                guard let operation = row.column("operation")?.string, let started = row.column("started_at")?.integer,
+                      let applied = row.column("applied")?.integer, let failed = row.column("failed")?.integer
+                else { throw StoreError.failed("malformed run") }
+                return RunTally(operation: operation, startedAt: SQLiteWorkJournal.date(millis: Int64(started)), applied: applied, failed: failed)
+            }
+        }
+    }
 }

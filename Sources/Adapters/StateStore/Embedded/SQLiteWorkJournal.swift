@@ -149,19 +149,7 @@ public struct SQLiteWorkJournal: WorkJournal {
                     [.text(operation.name)] + chunk.map { .text($0) }
                 )
                 for row in rows {
-                    guard let dn = row.column("sub_task_dn")?.string, let target = row.column("target")?.string,
-                          let state = row.column("state")?.string.flatMap(WorkState.init(rawValue:)),
-                          let attempts = row.column("attempts")?.integer, let generation = row.column("generation")?.integer,
-                          let updatedAt = row.column("updated_at")?.integer
-                    else { throw StoreError.failed("malformed work item") }
-                    records.append(WorkRecord(
-                        key: WorkKey(operation: operation, subTaskDN: dn, target: target), state: state,
-                        owner: row.column("owner")?.string,
-                        leaseExpiresAt: row.column("lease_expires_at")?.integer.map { Self.date(millis: Int64($0)) },
-                        attempts: attempts, generation: generation, detail: row.column("detail")?.string,
-                        updatedAt: Self.date(millis: Int64(updatedAt)), progress: row.column("progress")?.string,
-                        retryAt: row.column("retry_at")?.integer.map { Self.date(millis: Int64($0)) }
-                    ))
+                    records.append(try Self.record(row, operation: operation))
                 }
             }
             return records.sorted { ($0.key.subTaskDN, $0.key.target) < ($1.key.subTaskDN, $1.key.target) }
@@ -207,6 +195,41 @@ public struct SQLiteWorkJournal: WorkJournal {
                 generation: generation, detail: settlement.detail, updatedAt: now, progress: row.column("progress")?.string
             )
         }
+    }
+
+    public func unresolved(limit: Int, now: Date) async throws -> [WorkRecord] {
+        try await SQLiteStoreCall.run("cannot read work items") {
+            let rows = try await database.query(
+                """
+                SELECT operation, sub_task_dn, target, state, owner, lease_expires_at, attempts, generation, detail, updated_at, progress, retry_at
+                FROM work_items WHERE state = 'unknown' OR (state = 'applying' AND lease_expires_at < ?1)
+                ORDER BY updated_at, sub_task_dn, target LIMIT ?2
+                """,
+                [Self.millis(now), .integer(limit)]
+            )
+            return try rows.map { row in
+                guard let operation = row.column("operation")?.string.flatMap(RunOperation.init(name:)) else {
+                    throw StoreError.failed("unknown operation in a work item")
+                }
+                return try Self.record(row, operation: operation)
+            }
+        }
+    }
+
+    private static func record(_ row: SQLiteRow, operation: RunOperation) throws -> WorkRecord {
+        guard let dn = row.column("sub_task_dn")?.string, let target = row.column("target")?.string,
+              let state = row.column("state")?.string.flatMap(WorkState.init(rawValue:)),
+              let attempts = row.column("attempts")?.integer, let generation = row.column("generation")?.integer,
+              let updatedAt = row.column("updated_at")?.integer
+        else { throw StoreError.failed("malformed work item") }
+        return WorkRecord(
+            key: WorkKey(operation: operation, subTaskDN: dn, target: target), state: state,
+            owner: row.column("owner")?.string,
+            leaseExpiresAt: row.column("lease_expires_at")?.integer.map { date(millis: Int64($0)) },
+            attempts: attempts, generation: generation, detail: row.column("detail")?.string,
+            updatedAt: date(millis: Int64(updatedAt)), progress: row.column("progress")?.string,
+            retryAt: row.column("retry_at")?.integer.map { date(millis: Int64($0)) }
+        )
     }
 
     static func binds(_ key: WorkKey) -> [SQLiteData] {

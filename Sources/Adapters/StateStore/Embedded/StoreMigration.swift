@@ -163,6 +163,10 @@ extension StoreMigration {
         StoreMigration(version: 9, name: "work_item_retry", statements: [
             "ALTER TABLE work_items ADD COLUMN IF NOT EXISTS retry_at timestamptz",
         ]),
+        // The status page lists the items an operator must settle without reading every item.
+        StoreMigration(version: 10, name: "work_items_unresolved", statements: [
+            "CREATE INDEX IF NOT EXISTS work_items_unresolved ON work_items (updated_at) WHERE state IN ('unknown', 'applying')",
+        ]),
     ]
 
     /// The embedded (SQLite) schema, in order; same versions and meaning as `postgres`.
@@ -309,6 +313,10 @@ extension StoreMigration {
         // Same as the PostgreSQL version 9 (unix milliseconds).
         StoreMigration(version: 9, name: "work_item_retry", statements: [
             "ALTER TABLE work_items ADD COLUMN retry_at INTEGER",
+        ]),
+        // The status page lists the items an operator must settle without reading every item.
+        StoreMigration(version: 10, name: "work_items_unresolved", statements: [
+            "CREATE INDEX IF NOT EXISTS work_items_unresolved ON work_items (updated_at) WHERE state IN ('unknown', 'applying')",
         ]),
     ]
 }

@@ -57,4 +57,26 @@ public struct PostgresRunHistory: RunHistory {
             try await postgres.query("DELETE FROM runs WHERE ended_at < \(date) RETURNING 1").count
         }
     }
+
+    public func tallies(since date: Date, operations: [RunOperation]) async throws -> [RunTally] {
+        let names = operations.map(\.name)
+        return try await PostgresStoreCall.run("cannot read the run history") {
+            // The counts are read in SQL: the chart never decodes a whole header per run.
+            let rows = try await postgres.query(
+                """
+                SELECT operation, started_at,
+                       COALESCE((header::jsonb #>> '{summary,applied}')::bigint, 0),
+                       COALESCE((header::jsonb #>> '{summary,failed}')::bigint, 0)
+                FROM runs
+                WHERE started_at >= \(date) AND operation = ANY(\(names)::text[])
+                  AND NOT COALESCE((header::jsonb ->> 'dryRun')::boolean, false)
+                ORDER BY started_at
+                """
+            )
+            return try rows.map { row in
+                let (operation, startedAt, applied, failed) = try row.decode((String, Date, Int, Int).self)
+                return RunTally(operation: operation, startedAt: startedAt, applied: applied, failed: failed)
+            }
+        }
+    }
 }

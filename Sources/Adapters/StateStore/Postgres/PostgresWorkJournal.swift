@@ -146,20 +146,13 @@ public struct PostgresWorkJournal: WorkJournal {
                 let chunk = Array(unique[start..<min(start + Self.chunkSize, unique.count)])
                 let rows = try await postgres.query(
                     """
-                    SELECT sub_task_dn, target, state, owner, lease_expires_at, attempts, generation, detail, updated_at, progress, retry_at
+                    SELECT sub_task_dn, target, state, owner, lease_expires_at, attempts, generation, detail, updated_at, progress, retry_at, operation
                     FROM work_items WHERE operation = \(operation.name) AND sub_task_dn = ANY(\(chunk)::text[])
                     ORDER BY sub_task_dn, target
                     """
                 )
                 for row in rows {
-                    let (dn, target, state, owner, lease, attempts, generation, detail, updatedAt, progress, retryAt) =
-                        try row.decode((String, String, String, String?, Date?, Int, Int, String?, Date, String?, Date?).self)
-                    guard let state = WorkState(rawValue: state) else { throw StoreError.failed("unknown work item state") }
-                    records.append(WorkRecord(
-                        key: WorkKey(operation: operation, subTaskDN: dn, target: target), state: state, owner: owner,
-                        leaseExpiresAt: lease, attempts: attempts, generation: generation, detail: detail, updatedAt: updatedAt,
-                        progress: progress, retryAt: retryAt
-                    ))
+                    records.append(try Self.record(row))
                 }
             }
             return records.sorted { ($0.key.subTaskDN, $0.key.target) < ($1.key.subTaskDN, $1.key.target) }
@@ -209,4 +202,29 @@ public struct PostgresWorkJournal: WorkJournal {
         }
     }
 
+    public func unresolved(limit: Int, now: Date) async throws -> [WorkRecord] {
+        try await PostgresStoreCall.run("cannot read work items") {
+            let rows = try await postgres.query(
+                """
+                SELECT sub_task_dn, target, state, owner, lease_expires_at, attempts, generation, detail, updated_at, progress, retry_at, operation
+                FROM work_items WHERE state = 'unknown' OR (state = 'applying' AND lease_expires_at < \(now))
+                ORDER BY updated_at, sub_task_dn, target LIMIT \(limit)
+                """
+            )
+            return try rows.map(Self.record)
+        }
+    }
+
+    /// A row of the columns the two readers above select, in their order.
+    private static func record(_ row: PostgresRow) throws -> WorkRecord {
+        let (dn, target, state, owner, lease, attempts, generation, detail, updatedAt, progress, retryAt, name) =
+            try row.decode((String, String, String, String?, Date?, Int, Int, String?, Date, String?, Date?, String).self)
+        guard let state = WorkState(rawValue: state) else { throw StoreError.failed("unknown work item state") }
+        guard let operation = RunOperation(name: name) else { throw StoreError.failed("unknown operation in a work item") }
+        return WorkRecord(
+            key: WorkKey(operation: operation, subTaskDN: dn, target: target), state: state, owner: owner,
+            leaseExpiresAt: lease, attempts: attempts, generation: generation, detail: detail, updatedAt: updatedAt,
+            progress: progress, retryAt: retryAt
+        )
+    }
 }
