@@ -64,8 +64,15 @@ actor FakeDirectory: TaskDirectory, SubTaskStatusWriter, SubTaskRemover, MailSen
 
     // MARK: TaskDirectory
 
+    /// fdTimezone.
+    private var zone = DirectoryTimeZone.utc
+
+    func setZone(_ zone: TimeZone) {
+        self.zone = zone
+    }
+
     func configuration() -> FDConfiguration {
-        FDConfiguration(tasks: tasks)
+        FDConfiguration(timeZone: .success(DirectoryTimeZone(zone: zone)), tasks: tasks)
     }
 
     private var mains: [String: [String: [String]]] = [:]

@@ -75,6 +75,38 @@ extension LiveServices {
         }
 
         @Test(arguments: JournalBackend.all)
+        func talliesCountTheChosenOperationsSinceADateWithoutDryRuns(_ backend: JournalBackend) async throws {
+            try await withHistory(backend) { history throws in
+                // A window of its own, far ahead, so runs of other tests in a shared database stay out.
+                let since = Date(timeIntervalSince1970: 40_000_000_000 + Double(Int.random(in: 0..<1_000_000)) * 1_000)
+                func run(_ index: Int, _ operation: String, at offset: TimeInterval, applied: Int, failed: Int, dryRun: Bool = false) -> RunReport {
+                    var summary = RunReport.Summary()
+                    summary.applied = applied
+                    summary.failed = failed
+                    let start = since + offset
+                    return RunReport(
+                        runID: "\(id)-t\(index)", operation: operation, trigger: .schedule, dryRun: dryRun, asOf: start, startedAt: start,
+                        endedAt: start + 1, summary: summary, skippedReason: nil, items: []
+                    )
+                }
+                for report in [
+                    run(0, "mail", at: 10, applied: 3, failed: 1),
+                    run(1, "mail", at: 20, applied: 9, failed: 9, dryRun: true),
+                    run(2, "audit", at: 30, applied: 5, failed: 0),
+                    run(3, "reminder", at: -10, applied: 7, failed: 0),
+                    run(4, "notifications", at: 40, applied: 0, failed: 2),
+                ] { try await history.save(report) }
+                let tallies = try await history.tallies(since: since, operations: [.kind(.mail), .kind(.reminder), .kind(.notifications)])
+                    .filter { $0.startedAt < since + 100 }
+                #expect(tallies == [
+                    RunTally(operation: "mail", startedAt: since + 10, applied: 3, failed: 1),
+                    RunTally(operation: "notifications", startedAt: since + 40, applied: 0, failed: 2),
+                ])
+                #expect(try await history.tallies(since: since, operations: []).filter { $0.startedAt < since + 100 }.isEmpty)
+            }
+        }
+
+        @Test(arguments: JournalBackend.all)
         func runsPastTheRetentionArePurged(_ backend: JournalBackend) async throws {
             try await withHistory(backend) { history throws in
                 let old = report(0, startedAt: Date(timeIntervalSince1970: 1_000))

@@ -449,6 +449,31 @@ extension LiveServices {
         }
 
         @Test(arguments: JournalBackend.all)
+        func theStatusPageListsWhatAnOperatorCanSettleOldestFirst(_ backend: JournalBackend) async throws {
+            try await withJournal(backend) { journal throws in
+                // In 1990, so these come before anything other tests left in a shared database.
+                let base = Date(timeIntervalSince1970: 631_152_000)
+                let (lost, live, done) = (keys(3)[0], keys(3)[1], keys(3)[2])
+                _ = try await journal.claim([lost, live, done], owner: "run-a", leaseUntil: base + 60, limit: 3, reclaimApplying: false, now: base)
+                for key in [lost, live, done] { #expect(try await journal.begin(key, owner: "run-a", now: base + 1)) }
+                try await journal.record(lost, .unknown("no reply after the message data"), owner: "run-a", now: base + 2)
+                try await journal.record(done, .applied, owner: "run-a", now: base + 2)
+                func mine(_ now: Date, limit: Int = 1_000) async throws -> [WorkKey] {
+                    try await journal.unresolved(limit: limit, now: now).map(\.key).filter { $0.subTaskDN.contains(id) }
+                }
+                // The live run's item is not the operator's while its lease holds.
+                #expect(try await mine(base + 30) == [lost])
+                let listed = try await journal.unresolved(limit: 1_000, now: base + 61).filter { $0.key.subTaskDN.contains(id) }
+                #expect(listed.map(\.key) == [live, lost])
+                #expect(listed.map(\.state) == [.applying, .unknown])
+                #expect(listed.last?.detail == "no reply after the message data")
+                #expect(try await journal.unresolved(limit: 1, now: base + 61).map(\.key) == [live])
+                _ = try await journal.resolve(lost, as: .applied, by: "admin", now: base + 62)
+                #expect(try await mine(base + 63) == [live])
+            }
+        }
+
+        @Test(arguments: JournalBackend.all)
         func aReopenedItemCarriesTheNextGeneration(_ backend: JournalBackend) async throws {
             try await withJournal(backend) { journal throws in
                 let key = keys(1)[0]
