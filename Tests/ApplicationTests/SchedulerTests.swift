@@ -131,6 +131,50 @@ import Testing
         #expect(h.run.count == 2)
     }
 
+    @Test func aSlotWhoseLeaderDiedBeforeItsRunFinishedRunsOnceUnderTheNextLeader() async throws {
+        let h = Harness()
+        let a = try h.scheduler("a", "*/5 * * * *")
+        let entry = a.entries[0]
+        let start = h.clock.now()
+        // a records the 11:10 slot, then its process dies before the run (nothing runs, nothing finishes).
+        h.clock.advance(by: 200)
+        let dead = try #require(try await h.leases.hold("removeSubTasks", owner: "a", now: h.clock.now(), until: h.clock.now().addingTimeInterval(30)))
+        let slot = Date(timeIntervalSince1970: 1_795_000_200)
+        #expect(try await h.slots.claim(operation: "removeSubTasks", slot: slot, lease: dead, now: h.clock.now()))
+        #expect(h.run.count == 0)
+
+        // b leads once a's lease lapsed (11:11:20, before the 11:15 slot): it runs the 11:10 slot again.
+        h.clock.advance(by: 60)
+        let b = try h.scheduler("b", "*/5 * * * *")
+        let taken = try #require(await b.step(entry, held: nil, since: start).lease)
+        #expect(h.run.count == 1)
+        #expect(await h.slots.unfinished(operation: "removeSubTasks") == nil)
+        // Once: the next steps in the same slot start nothing; the 11:15 slot runs as usual.
+        let again = await b.step(entry, held: taken, since: start)
+        #expect(h.run.count == 1)
+        h.clock.advance(by: 240)
+        _ = await b.step(entry, held: again.lease, since: start)
+        #expect(h.run.count == 2)
+        #expect(await h.slots.recorded("removeSubTasks") == [slot, slot + 300])
+        #expect(await h.slots.unfinished(operation: "removeSubTasks") == nil)
+    }
+
+    @Test func aFinishedSlotIsNotRunAgainByTheNextLeader() async throws {
+        let h = Harness()
+        let a = try h.scheduler("a", "*/5 * * * *")
+        let entry = a.entries[0]
+        let start = h.clock.now()
+        let lease = await a.step(entry, held: nil, since: start).lease
+        h.clock.advance(by: 200)
+        _ = await a.step(entry, held: lease, since: start)
+        #expect(h.run.count == 1)
+        // a stops without releasing; b leads after the lease lapsed, within the same slot.
+        h.clock.advance(by: 35)
+        let b = try h.scheduler("b", "*/5 * * * *")
+        #expect(await b.step(entry, held: nil, since: start).lease != nil)
+        #expect(h.run.count == 1)
+    }
+
     @Test func aRunWhoseLeaseRunsOutIsToldToStopClaiming() async throws {
         let h = Harness()
         let a = try h.scheduler("a", "*/5 * * * *", lease: 30)

@@ -27,6 +27,12 @@ public struct LoggingSchedulerLog: SchedulerLog {
         logger.info(missed > 0 ? "scheduler: slot starts (missed slots collapsed into this one)" : "scheduler: slot starts", metadata: metadata)
     }
 
+    public func slotResumed(_ operation: String, slot: Date) {
+        logger.notice("scheduler: slot runs again (its run under an earlier leader never finished)", metadata: [
+            "operation": .string(operation), "slot": .string(Self.format(slot)),
+        ])
+    }
+
     public func slotFinished(_ operation: String, slot: Date, report: RunReport) {
         logger.info("scheduler: slot done", metadata: [
             "operation": .string(operation), "slot": .string(Self.format(slot)), "run_id": .string(report.runID),

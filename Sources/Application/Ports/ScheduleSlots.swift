@@ -11,4 +11,23 @@ public protocol ScheduleSlots: Sendable {
     func lastSlot(operation: String) async throws -> Date?
     /// Forgets the slots of `operation` before `date`, always keeping the newest; returns how many went.
     func purge(operation: String, before date: Date) async throws -> Int
+    /// Marks the run of `slot` finished, only while the slot is still `lease`'s tenure's.
+    func finish(operation: String, slot: Date, lease: LeaderLease, now: Date) async throws
+    /// The newest slot of `operation` when its run never finished (its process died, or lost the
+    /// lease mid-run), with the fence of the tenure that recorded it; nil otherwise.
+    func unfinished(operation: String) async throws -> OpenSlot?
+    /// Takes over an unfinished slot recorded under an older fence, for `lease` (fenced as `claim`):
+    /// true for the one caller that did.
+    func resume(operation: String, slot: Date, lease: LeaderLease, now: Date) async throws -> Bool
+}
+
+/// A recorded slot whose run did not finish.
+public struct OpenSlot: Sendable, Equatable {
+    public let slot: Date
+    public let fence: Int64
+
+    public init(slot: Date, fence: Int64) {
+        self.slot = slot
+        self.fence = fence
+    }
 }

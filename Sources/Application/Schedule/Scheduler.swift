@@ -21,7 +21,9 @@ public struct ScheduleEntry: Sendable, Equatable {
 /// runs twice — not after a lease changed hands, not when a paused leader wakes up. Slots missed
 /// while no replica ran collapse into one run of the newest. The lease is renewed every third of
 /// its duration, during runs too; a leader that cannot renew in time stops claiming in the run it
-/// started (`LeaseWatch`) and starts nothing more until it leads again.
+/// started (`LeaseWatch`) and starts nothing more until it leads again. A slot whose run never
+/// finished (the process died after recording it, or lost its lease mid-run) runs again under the
+/// next tenure, once.
 public final class Scheduler: Sendable {
     public struct Dependencies: Sendable {
         let leases: any LeaderLeases
@@ -156,6 +158,7 @@ public final class Scheduler: Sendable {
             dependencies.log.problem(name, "cannot tell whether a slot is due: \(error)")
             return Step(lease: lease, wait: renewEvery)
         }
+        if let resumed = await resumeUnfinished(entry, lease: lease) { return resumed }
         let since = last ?? start
         let next = entry.cron.nextSlot(after: max(since, now), in: zone)
         update(entry) { state in
@@ -176,6 +179,7 @@ public final class Scheduler: Sendable {
         guard claimed else { return Step(lease: lease, wait: 0.05) }
         dependencies.log.slotStarted(name, slot: slot, missed: missedSlots(entry, after: since, before: slot, in: zone))
         let after = await runHolding(entry, slot: slot, lease: lease)
+        await finish(entry, slot: slot, heldThroughout: after)
         // The record of a slot matters only until newer ones exist; a month is plenty to look back.
         _ = try? await dependencies.slots.purge(operation: name, before: slot.addingTimeInterval(-Self.slotRetention))
         update(entry) { state in
@@ -183,6 +187,36 @@ public final class Scheduler: Sendable {
             state.nextSlot = entry.cron.nextSlot(after: dependencies.clock.now(), in: zone)
         }
         return Step(lease: after, wait: 0.05)
+    }
+
+    /// The newest slot's run, started under an earlier tenure, never finished (its process died
+    /// between recording the slot and the end of the run, or lost its lease mid-run): it runs again
+    /// now, once — the run engine's journal keeps every item it did apply from happening twice.
+    private func resumeUnfinished(_ entry: ScheduleEntry, lease: LeaderLease) async -> Step? {
+        let name = entry.operation.name
+        do {
+            guard let open = try await dependencies.slots.unfinished(operation: name), open.fence < lease.fence,
+                  try await dependencies.slots.resume(operation: name, slot: open.slot, lease: lease, now: dependencies.clock.now())
+            else { return nil }
+            dependencies.log.slotResumed(name, slot: open.slot)
+            let after = await runHolding(entry, slot: open.slot, lease: lease)
+            await finish(entry, slot: open.slot, heldThroughout: after)
+            return Step(lease: after, wait: 0.05)
+        } catch {
+            dependencies.log.problem(name, "cannot tell whether the last slot's run finished: \(error)")
+            return nil
+        }
+    }
+
+    /// Records that the slot's run ended, unless the lease was lost meanwhile: the run stopped
+    /// claiming then, so the next leader runs the slot again.
+    private func finish(_ entry: ScheduleEntry, slot: Date, heldThroughout lease: LeaderLease?) async {
+        guard let lease else { return }
+        do {
+            try await dependencies.slots.finish(operation: entry.operation.name, slot: slot, lease: lease, now: dependencies.clock.now())
+        } catch {
+            dependencies.log.problem(entry.operation.name, "cannot record the end of the slot \(slot): \(error)")
+        }
     }
 
     /// Runs the slot with the lease renewed beside it; returns the lease still held, or nil.

@@ -75,6 +75,35 @@ extension LiveServices {
         }
 
         @Test(arguments: JournalBackend.all)
+        func aSlotWhoseRunNeverFinishedIsResumedOnceByTheNextTenure(_ backend: JournalBackend) async throws {
+            try await withStore(backend) { leases, slots in
+                let slot = t0 - 5
+                let a = try #require(try await leases.hold(name, owner: "a", now: t0, until: t0 + 30))
+                #expect(try await slots.claim(operation: name, slot: slot, lease: a, now: t0))
+                #expect(try await slots.unfinished(operation: name) == OpenSlot(slot: slot, fence: a.fence))
+                // a died mid-run; b leads after a's lease lapsed, and takes the slot over, once.
+                let b = try #require(try await leases.hold(name, owner: "b", now: t0 + 31, until: t0 + 61))
+                #expect(try await slots.resume(operation: name, slot: slot, lease: a, now: t0 + 32) == false)
+                #expect(try await slots.resume(operation: name, slot: slot, lease: b, now: t0 + 32))
+                #expect(try await slots.resume(operation: name, slot: slot, lease: b, now: t0 + 33) == false)
+                #expect(try await slots.unfinished(operation: name) == OpenSlot(slot: slot, fence: b.fence))
+                // a's tenure cannot mark the slot finished any more; b's can.
+                try await slots.finish(operation: name, slot: slot, lease: a, now: t0 + 34)
+                #expect(try await slots.unfinished(operation: name) != nil)
+                try await slots.finish(operation: name, slot: slot, lease: b, now: t0 + 35)
+                #expect(try await slots.unfinished(operation: name) == nil)
+                // A finished slot is never resumed; only the newest slot counts.
+                let c = try #require(try await leases.hold(name, owner: "c", now: t0 + 62, until: t0 + 92))
+                #expect(try await slots.resume(operation: name, slot: slot, lease: c, now: t0 + 63) == false)
+                #expect(try await slots.claim(operation: name, slot: slot + 60, lease: c, now: t0 + 63))
+                #expect(try await slots.unfinished(operation: name)?.slot == slot + 60)
+                // An expired lease takes nothing over.
+                let d = try #require(try await leases.hold(name, owner: "d", now: t0 + 93, until: t0 + 123))
+                #expect(try await slots.resume(operation: name, slot: slot + 60, lease: d, now: t0 + 124) == false)
+            }
+        }
+
+        @Test(arguments: JournalBackend.all)
         func concurrentClaimsOfOneSlotHaveOneWinner(_ backend: JournalBackend) async throws {
             try await withStore(backend) { leases, slots in
                 let lease = try #require(try await leases.hold(name, owner: "a", now: t0, until: t0 + 30))

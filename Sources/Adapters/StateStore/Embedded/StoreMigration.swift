@@ -167,6 +167,11 @@ extension StoreMigration {
         StoreMigration(version: 10, name: "work_items_unresolved", statements: [
             "CREATE INDEX IF NOT EXISTS work_items_unresolved ON work_items (updated_at) WHERE state IN ('unknown', 'applying')",
         ]),
+        // A slot's run says when it finished; the newest slot of a run that never did is run again.
+        StoreMigration(version: 11, name: "schedule_slot_finished", statements: [
+            "ALTER TABLE schedule_slots ADD COLUMN IF NOT EXISTS finished_at timestamptz",
+            "UPDATE schedule_slots SET finished_at = claimed_at WHERE finished_at IS NULL",
+        ]),
     ]
 
     /// The embedded (SQLite) schema, in order; same versions and meaning as `postgres`.
@@ -317,6 +322,10 @@ extension StoreMigration {
         // The status page lists the items an operator must settle without reading every item.
         StoreMigration(version: 10, name: "work_items_unresolved", statements: [
             "CREATE INDEX IF NOT EXISTS work_items_unresolved ON work_items (updated_at) WHERE state IN ('unknown', 'applying')",
+        ]),
+        StoreMigration(version: 11, name: "schedule_slot_finished", statements: [
+            "ALTER TABLE schedule_slots ADD COLUMN finished_at INTEGER",
+            "UPDATE schedule_slots SET finished_at = claimed_at WHERE finished_at IS NULL",
         ]),
     ]
 }

@@ -51,4 +51,49 @@ public struct PostgresScheduleSlots: ScheduleSlots {
             ).count
         }
     }
+
+    public func finish(operation: String, slot: Date, lease: LeaderLease, now: Date) async throws {
+        try await PostgresStoreCall.run("cannot record the end of the scheduled slot") {
+            try await postgres.query(
+                """
+                UPDATE schedule_slots SET finished_at = \(now)
+                WHERE operation = \(operation) AND slot = \(slot) AND owner = \(lease.owner) AND fence = \(lease.fence)
+                """
+            )
+        }
+    }
+
+    public func unfinished(operation: String) async throws -> OpenSlot? {
+        try await PostgresStoreCall.run("cannot read the scheduled slots") {
+            let rows = try await postgres.query(
+                """
+                SELECT slot, fence FROM schedule_slots
+                WHERE operation = \(operation) AND finished_at IS NULL
+                  AND slot = (SELECT max(slot) FROM schedule_slots WHERE operation = \(operation))
+                """
+            )
+            for row in rows {
+                let (slot, fence) = try row.decode((Date, Int64).self)
+                return OpenSlot(slot: slot, fence: fence)
+            }
+            return nil
+        }
+    }
+
+    public func resume(operation: String, slot: Date, lease: LeaderLease, now: Date) async throws -> Bool {
+        try await PostgresStoreCall.run("cannot resume the scheduled slot") {
+            let rows = try await postgres.query(
+                """
+                UPDATE schedule_slots SET owner = \(lease.owner), fence = \(lease.fence), claimed_at = \(now)
+                WHERE operation = \(operation) AND slot = \(slot) AND finished_at IS NULL AND fence < \(lease.fence)
+                  AND EXISTS (
+                    SELECT 1 FROM leader_leases
+                    WHERE name = \(lease.name) AND owner = \(lease.owner) AND fence = \(lease.fence) AND expires_at > \(now)
+                  )
+                RETURNING fence
+                """
+            )
+            return !rows.isEmpty
+        }
+    }
 }
