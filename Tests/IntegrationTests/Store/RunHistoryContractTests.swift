@@ -56,9 +56,10 @@ extension LiveServices {
         @Test(arguments: JournalBackend.all)
         func pagesAreNewestFirstAndNeverRepeatARun(_ backend: JournalBackend) async throws {
             try await withHistory(backend) { history throws in
-                // Far in the future and later at every invocation, so this test's runs come first in the
+                // Far in the future and later at every invocation — by 100 s per second, so the 6 s this
+                // test's runs span never overlap an earlier invocation's — so they come first in the
                 // shared database; two of them share a start.
-                let base = Date(timeIntervalSince1970: 4_000_000_000 + now.timeIntervalSince1970)
+                let base = Date(timeIntervalSince1970: 4_000_000_000 + now.timeIntervalSince1970 * 100)
                 let runs = (0..<7).map { report($0, operation: $0 == 3 ? "audit" : "mail", startedAt: base + Double($0 == 5 ? 4 : $0)) }
                 for run in runs { try await history.save(run) }
                 var seen: [String] = []
@@ -77,8 +78,9 @@ extension LiveServices {
         @Test(arguments: JournalBackend.all)
         func talliesCountTheChosenOperationsSinceADateWithoutDryRuns(_ backend: JournalBackend) async throws {
             try await withHistory(backend) { history throws in
-                // A window of its own, far ahead, so runs of other tests in a shared database stay out.
-                let since = Date(timeIntervalSince1970: 40_000_000_000 + Double(Int.random(in: 0..<1_000_000)) * 1_000)
+                // A window of its own in the early 1980s: runs of other tests in a shared database stay
+                // out of it, and these runs never come first in their newest-first pages.
+                let since = Date(timeIntervalSince1970: 315_532_800 + Double(Int.random(in: 0..<1_000_000)) * 100)
                 func run(_ index: Int, _ operation: String, at offset: TimeInterval, applied: Int, failed: Int, dryRun: Bool = false) -> RunReport {
                     var summary = RunReport.Summary()
                     summary.applied = applied
