@@ -208,36 +208,51 @@ actor LDAPConnection {
         return String(cString: message)
     }
 
+    /// The entries of one page. Names and values are read straight from the message's BER
+    /// buffer, in one pass per entry (`ldap_get_attribute_ber`, as ldapsearch does): no copy of a
+    /// value by libldap, one Swift copy into the entry's flat storage. The attribute names of a
+    /// page are the same entry after entry, so each distinct spelling becomes a String once.
     private func readEntries(_ result: OpaquePointer) -> [DirectoryEntry] {
         var entries: [DirectoryEntry] = []
+        entries.reserveCapacity(Int(max(ldap_count_entries(ld, result), 0)))
+        var names = AttributeNames()
+        var sizes = (attributes: 0, values: 0, bytes: 0)
         var current = ldap_first_entry(ld, result)
-        while let entry = current {
-            var dn = ""
-            if let raw = ldap_get_dn(ld, entry) {
-                dn = String(cString: raw)
-                ldap_memfree(raw)
-            }
-            var attributes: [(name: String, values: [[UInt8]])] = []
+        while let message = current {
+            current = ldap_next_entry(ld, message)
             var ber: OpaquePointer?
-            var name = ldap_first_attribute(ld, entry, &ber)
-            while let attribute = name {
-                var values: [[UInt8]] = []
-                if let list = ldap_get_values_len(ld, entry, attribute) {
+            var dnValue = berval(bv_len: 0, bv_val: nil)
+            guard ldap_get_dn_ber(ld, message, &ber, &dnValue) == LDAP_SUCCESS else {
+                if let ber { ber_free(ber, 0) }
+                continue
+            }
+            defer { if let ber { ber_free(ber, 0) } }
+            let dn = dnValue.bv_val.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: Int(dnValue.bv_len)), as: UTF8.self) } ?? ""
+            var builder = DirectoryEntry.Builder(dn: dn, attributes: sizes.attributes, values: sizes.values, bytes: sizes.bytes)
+            var counted = (attributes: 0, values: 0, bytes: 0)
+            while let ber {
+                var name = berval(bv_len: 0, bv_val: nil)
+                var values: UnsafeMutablePointer<berval>?
+                guard ldap_get_attribute_ber(ld, message, ber, &name, &values) == LDAP_SUCCESS, let nameBytes = name.bv_val else {
+                    if let values { ber_memfree(values) }
+                    break
+                }
+                builder.beginAttribute(names.string(UnsafeRawBufferPointer(start: nameBytes, count: Int(name.bv_len)), position: counted.attributes))
+                counted.attributes += 1
+                if let values {
                     var index = 0
-                    while let value = list[index] {
-                        let length = Int(value.pointee.bv_len)
-                        values.append(length == 0 ? [] : Array(UnsafeRawBufferPointer(start: value.pointee.bv_val, count: length)))
+                    while let bytes = values[index].bv_val {
+                        let length = Int(values[index].bv_len)
+                        builder.appendValue(UnsafeRawBufferPointer(start: bytes, count: length))
+                        counted.values += 1
+                        counted.bytes += length
                         index += 1
                     }
-                    ldap_value_free_len(list)
+                    ber_memfree(values)
                 }
-                attributes.append((String(cString: attribute), values))
-                ldap_memfree(attribute)
-                name = ldap_next_attribute(ld, entry, ber)
             }
-            if let ber { ber_free(ber, 0) }
-            entries.append(DirectoryEntry(dn: dn, reading: attributes))
-            current = ldap_next_entry(ld, entry)
+            sizes = counted
+            entries.append(builder.build())
         }
         return entries
     }
@@ -267,6 +282,27 @@ extension LDAPModification.Operation {
         case .delete: LDAP_MOD_DELETE
         case .replace: LDAP_MOD_REPLACE
         }
+    }
+}
+
+/// The attribute names met in one page, each spelling turned into a String once.
+private struct AttributeNames {
+    private var known: [String] = []
+
+    /// `position`: where the name is in its entry; entries of a page mostly list theirs in the same order.
+    mutating func string(_ bytes: UnsafeRawBufferPointer, position: Int) -> String {
+        if position < known.count, Self.same(known[position], bytes) { return known[position] }
+        for name in known where Self.same(name, bytes) { return name }
+        let name = String(decoding: bytes, as: UTF8.self)
+        known.append(name)
+        return name
+    }
+
+    private static func same(_ name: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard name.utf8.count == bytes.count else { return false }
+        guard !bytes.isEmpty else { return true }
+        var name = name
+        return name.withUTF8 { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
     }
 }
 

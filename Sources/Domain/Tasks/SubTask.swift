@@ -101,10 +101,10 @@ public struct SubTaskState: Sendable, Equatable {
 
     /// The same reading as `SubTask.init(entry:)` for these attributes, without collecting problems.
     public init(entry: DirectoryEntry) {
-        master = entry.strings("fdTasksGranularMaster").first
-        kind = entry.strings("fdTasksGranularType").first.flatMap(TaskKind.init(granularType:))
-        status = SubTaskStatus(ldapValue: entry.strings("fdTasksGranularStatus").first ?? "")
-        schedule = entry.strings("fdTasksGranularSchedule").first.flatMap { try? LocalDateTime(fdSchedule: $0, attribute: "fdTasksGranularSchedule") }
+        master = entry.string("fdTasksGranularMaster")
+        kind = entry.string("fdTasksGranularType").flatMap(TaskKind.init(granularType:))
+        status = SubTaskStatus(ldapValue: entry.string("fdTasksGranularStatus") ?? "")
+        schedule = entry.string("fdTasksGranularSchedule").flatMap { try? LocalDateTime(fdSchedule: $0, attribute: "fdTasksGranularSchedule") }
     }
 
     /// Due when scheduled, the schedule is readable, and it is strictly before `now` in the
