@@ -460,3 +460,85 @@ extension KeyedEncodingContainer {
         if let value { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
     }
 }
+
+// MARK: - the same members, written straight into SortedJSONEncoder's buffer (keys in order)
+
+extension TaskJSON.Listing: SortedJSONWritable {
+    func write(to object: inout SortedJSONEncoder.ObjectWriter) throws {
+        object.string("kind", kind)
+        try object.objects("orphanSubtasks", orphanSubtasks)
+        try object.object("page", page)
+        try object.objects("tasks", tasks)
+        object.string("timezone", timezone)
+    }
+}
+
+extension TaskJSON.Page: SortedJSONWritable {
+    func write(to object: inout SortedJSONEncoder.ObjectWriter) {
+        object.integer("limit", limit)
+        object.string("next", next)
+        object.integer("returned", returned)
+    }
+}
+
+extension TaskJSON.Main {
+    /// The keys up to `schedule`, as `encode(into:counts:)` writes them.
+    func write(to object: inout SortedJSONEncoder.ObjectWriter, counts: TaskJSON.Counts? = nil) throws {
+        object.strings("cn", cn.map { [$0] } ?? [])
+        if let counts { try object.object("counts", counts) }
+        object.string("dn", dn)
+        object.string("kind", kind)
+        object.string("lastExec", lastExec)
+        object.string("name", cn)
+        object.strings("problems", problems)
+        object.string("repeatSchedule", repeatSchedule)
+        object.bool("repeatable", repeatable)
+        object.string("schedule", schedule)
+    }
+}
+
+extension TaskJSON.Summary: SortedJSONWritable {
+    func write(to object: inout SortedJSONEncoder.ObjectWriter) throws {
+        try main.write(to: &object)
+        try object.object("subtasks", subtasks)
+    }
+}
+
+extension TaskJSON.Detail: SortedJSONWritable {
+    func write(to object: inout SortedJSONEncoder.ObjectWriter) throws {
+        try main.write(to: &object, counts: counts)
+        try object.encoded("settings", settings)
+        try object.objects("subtasks", subtasks)
+    }
+}
+
+extension TaskJSON.Counts: SortedJSONWritable {
+    func write(to object: inout SortedJSONEncoder.ObjectWriter) {
+        object.integer("completed", completed)
+        object.integer("due", due)
+        object.integer("failed", failed)
+        object.integer("scheduled", scheduled)
+    }
+}
+
+extension TaskJSON.SubTaskBody: SortedJSONWritable {
+    func write(to object: inout SortedJSONEncoder.ObjectWriter) {
+        if case .notifications(let auditEvents) = kindFields { object.strings("auditEvents", auditEvents) }
+        if case .mail(let mail) = kindFields { object.strings("bcc", mail.bcc) }
+        object.string("cn", cn)
+        if case .reminder(let days) = kindFields { object.integer("days", days) }
+        object.string("dn", dn)
+        object.bool("due", due)
+        object.string("error", error)
+        if case .mail(let mail) = kindFields { object.string("from", mail.from) }
+        object.string("kind", kind)
+        object.string("master", master)
+        object.strings("problems", problems)
+        if case .mail(let mail) = kindFields { object.strings("recipients", mail.recipients) }
+        object.string("schedule", schedule)
+        object.string("status", status)
+        object.string("target", target)
+        if case .mail(let mail) = kindFields { object.string("template", mail.template) }
+        object.string("type", type)
+    }
+}
