@@ -165,3 +165,47 @@ public struct SubTaskCounts: Sendable, Equatable {
         )
     }
 }
+
+/// A sub-task as the directory returned it, parsed only when asked. A kind listing reads every
+/// sub-task of the kind to find its page (sorted by DN) but shows only the page's: the others
+/// need their DN, and their state when the listing filters, never the whole `SubTask`.
+public struct SubTaskRecord: Sendable {
+    private enum Source: Sendable {
+        case entry(DirectoryEntry)
+        case parsed(SubTask)
+    }
+
+    private let source: Source
+
+    public init(entry: DirectoryEntry) {
+        source = .entry(entry)
+    }
+
+    /// For directories that hold sub-tasks already parsed.
+    public init(_ subTask: SubTask) {
+        source = .parsed(subTask)
+    }
+
+    public var dn: String {
+        switch source {
+        case .entry(let entry): entry.dn
+        case .parsed(let subTask): subTask.dn
+        }
+    }
+
+    /// Master, kind, status and schedule, read as `SubTask(entry:)` reads them.
+    public var state: SubTaskState {
+        switch source {
+        case .entry(let entry): SubTaskState(entry: entry)
+        case .parsed(let subTask): subTask.state
+        }
+    }
+
+    /// The whole sub-task, parsed now (each call parses again).
+    public var subTask: SubTask {
+        switch source {
+        case .entry(let entry): SubTask(entry: entry)
+        case .parsed(let subTask): subTask
+        }
+    }
+}
