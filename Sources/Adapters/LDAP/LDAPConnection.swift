@@ -110,6 +110,62 @@ actor LDAPConnection {
         return (entries, cursor)
     }
 
+    /// Sends the request for one page of a search (RFC 2696 control with `cookie` when
+    /// `pageSize` > 0) and returns its message id at once; `receivePage` waits for the answer.
+    func requestPage(
+        base: String, scope: LDAPScope, filter: String, attributes: [String], pageSize: Int, cookie: [UInt8]
+    ) throws(LDAPResultError) -> Int32 {
+        var control: UnsafeMutablePointer<LDAPControl>?
+        if pageSize > 0 {
+            // libldap copies the cookie into the control, so a temporary buffer is enough.
+            let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: max(cookie.count, 1))
+            defer { buffer.deallocate() }
+            for (index, byte) in cookie.enumerated() { buffer[index] = CChar(bitPattern: byte) }
+            var value = berval(bv_len: ber_len_t(cookie.count), bv_val: cookie.isEmpty ? nil : buffer)
+            try check(ldap_create_page_control(ld, ber_int_t(pageSize), &value, 1, &control), "search")
+        }
+        defer { if let control { ldap_control_free(control) } }
+        var timeout = timeval(tv_sec: Int(operationTimeout.milliseconds / 1000), tv_usec: Int(operationTimeout.milliseconds % 1000) * 1000)
+        let attributeList = CStringArray(attributes)
+        let controls = UnsafeMutablePointer<UnsafeMutablePointer<LDAPControl>?>.allocate(capacity: 2)
+        controls[0] = control
+        controls[1] = nil
+        defer { controls.deallocate() }
+        var messageID: Int32 = 0
+        let rc = ldap_search_ext(ld, base, scope.raw, filter, attributeList.pointer, 0, control == nil ? nil : controls, nil, &timeout, 0, &messageID)
+        if rc != LDAP_SUCCESS { throw failure(rc, "search", detail: nil) }
+        return messageID
+    }
+
+    /// Waits for the page requested as `messageID`. When the server says more follow, the
+    /// request for the next page goes out *before* this page's entries are read: the server
+    /// prepares it while the service reads and maps this one (RFC 2696 needs only the cookie,
+    /// which comes with the result). `next` is that request's id; nil on the last page.
+    /// A caller that stops before the last page must `abandon` the pending request.
+    func receivePage(
+        _ messageID: Int32, base: String, scope: LDAPScope, filter: String, attributes: [String], pageSize: Int
+    ) throws(LDAPResultError) -> (entries: [DirectoryEntry], next: Int32?) {
+        var timeout = timeval(tv_sec: Int(operationTimeout.milliseconds / 1000), tv_usec: Int(operationTimeout.milliseconds % 1000) * 1000)
+        var result: OpaquePointer?
+        let type = ldap_result(ld, messageID, LDAP_MSG_ALL, &timeout, &result)
+        defer { if let result { ldap_msgfree(result) } }
+        guard type != 0 else {
+            // As ldap_search_ext_s does on a timeout.
+            ldap_abandon_ext(ld, messageID, nil, nil)
+            throw failure(LDAP_TIMEOUT, "search", detail: nil)
+        }
+        guard type > 0, let result else { throw failure(resultCode(), "search", detail: nil) }
+        let (code, cookie) = try parseSearchResult(result, paged: pageSize > 0)
+        if code != LDAP_SUCCESS { throw failure(code, "search", detail: code == LDAP_NO_SUCH_OBJECT ? base : nil) }
+        let next = cookie.isEmpty ? nil : try requestPage(base: base, scope: scope, filter: filter, attributes: attributes, pageSize: pageSize, cookie: cookie)
+        return (readEntries(result), next)
+    }
+
+    /// Drops a page request whose answer is no longer wanted (RFC 4511 §4.11).
+    func abandon(_ messageID: Int32) {
+        ldap_abandon_ext(ld, messageID, nil, nil)
+    }
+
     func modify(dn: String, _ modifications: [LDAPModification]) throws(LDAPResultError) {
         let rc = withLDAPMods(modifications.map { ($0.operation.raw, $0.attribute, $0.values) }) { mods in
             ldap_modify_ext_s(ld, dn, mods, nil, nil)
@@ -255,6 +311,29 @@ actor LDAPConnection {
             entries.append(builder.build())
         }
         return entries
+    }
+
+    /// The result code of a search's final message and, when `paged`, the server's cookie.
+    private func parseSearchResult(_ result: OpaquePointer, paged: Bool) throws(LDAPResultError) -> (code: Int32, cookie: [UInt8]) {
+        var code: Int32 = 0
+        var serverControls: UnsafeMutablePointer<UnsafeMutablePointer<LDAPControl>?>?
+        try check(ldap_parse_result(ld, result, &code, nil, nil, nil, &serverControls, 0), "search")
+        defer { if let serverControls { ldap_controls_free(serverControls) } }
+        guard paged, code == LDAP_SUCCESS, let serverControls, let response = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, serverControls, nil) else {
+            return (code, [])
+        }
+        var estimate: ber_int_t = 0
+        var cookie = berval(bv_len: 0, bv_val: nil)
+        try check(ldap_parse_pageresponse_control(ld, response, &estimate, &cookie), "search")
+        defer { if cookie.bv_val != nil { ber_memfree(cookie.bv_val) } }
+        guard cookie.bv_len > 0, let bytes = cookie.bv_val else { return (code, []) }
+        return (code, Array(UnsafeRawBufferPointer(start: bytes, count: Int(cookie.bv_len))))
+    }
+
+    private func resultCode() -> Int32 {
+        var code: Int32 = LDAP_OTHER
+        _ = cldap_get_option_int(ld, LDAP_OPT_RESULT_CODE, &code)
+        return code == LDAP_SUCCESS ? LDAP_OTHER : code
     }
 
     private func nextCookie(_ result: OpaquePointer) throws(LDAPResultError) -> [UInt8] {
