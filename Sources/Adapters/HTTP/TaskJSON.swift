@@ -11,14 +11,16 @@ import Hummingbird
 enum TaskJSON {
     /// Listings hold thousands of sub-tasks: `SortedJSONEncoder` writes them, with the bytes
     /// `JSONBody.response` would write.
-    static func response<T: Encodable>(_ value: T) throws -> Response {
-        JSONBody.response(data: try SortedJSONEncoder().encode(value), status: .ok)
+    static func response<T: Encodable>(_ value: T, reserving capacity: Int = 64 * 1024) throws -> Response {
+        JSONBody.response(data: try SortedJSONEncoder(reservedCapacity: capacity).encode(value), status: .ok)
     }
 
     /// `GET /api/tasks/{kind}`.
     struct Listing: Encodable {
         let kind: String
-        let orphanSubtasks: [SubTaskBody]
+        /// Written as `SubTaskBody`s one at a time, so a page of 10,000 is not held twice.
+        let orphans: [SubTask]
+        let timestamps: Timestamps
         let page: Page
         let tasks: [Detail]
         let timezone: String
@@ -28,12 +30,27 @@ enum TaskJSON {
             kind = listing.kind.rawValue
             timezone = listing.zone.identifier
             tasks = listing.tasks.map { Detail($0, timestamps) }
-            orphanSubtasks = listing.orphans.map { SubTaskBody($0, timestamps) }
+            orphans = listing.orphans
+            self.timestamps = timestamps
             page = Page(
                 limit: limit, returned: listing.tasks.reduce(0) { $0 + $1.subTasks.count } + listing.orphans.count,
                 next: listing.next.map(Cursor.encode)
             )
         }
+
+        /// About the size of its JSON (a mail sub-task is about 500 bytes), to reserve at once.
+        var estimatedSize: Int { 4_096 + tasks.count * 2_048 + page.returned * 640 }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(kind, forKey: .kind)
+            try container.encode(orphans.map { SubTaskBody($0, timestamps) }, forKey: .orphanSubtasks)
+            try container.encode(page, forKey: .page)
+            try container.encode(tasks, forKey: .tasks)
+            try container.encode(timezone, forKey: .timezone)
+        }
+
+        enum CodingKeys: String, CodingKey { case kind, orphanSubtasks, page, tasks, timezone }
     }
 
     struct Page: Encodable {
@@ -115,20 +132,23 @@ enum TaskJSON {
         let main: Main
         let settings: Settings?
         let counts: Counts
-        let subtasks: [SubTaskBody]
+        /// Written as `SubTaskBody`s one at a time, so a page of 10,000 is not held twice.
+        let subTasks: [SubTask]
+        let timestamps: Timestamps
 
         init(_ detail: TaskDetail, _ timestamps: Timestamps) {
             main = Main(detail.task, timestamps)
             settings = detail.task.settings.map(Settings.init)
             counts = Counts(detail.counts)
-            subtasks = detail.subTasks.map { SubTaskBody($0, timestamps) }
+            subTasks = detail.subTasks
+            self.timestamps = timestamps
         }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: MainKey.self)
             try main.encode(into: &container, counts: counts)
             if let settings { try container.encode(settings, forKey: .settings) } else { try container.encodeNil(forKey: .settings) }
-            try container.encode(subtasks, forKey: .subtasks)
+            try container.encode(subTasks.map { SubTaskBody($0, timestamps) }, forKey: .subtasks)
         }
     }
 
@@ -466,7 +486,7 @@ extension KeyedEncodingContainer {
 extension TaskJSON.Listing: SortedJSONWritable {
     func write(to object: inout SortedJSONEncoder.ObjectWriter) throws {
         object.string("kind", kind)
-        try object.objects("orphanSubtasks", orphanSubtasks)
+        try object.objects("orphanSubtasks", orphans) { TaskJSON.SubTaskBody($0, timestamps) }
         try object.object("page", page)
         try object.objects("tasks", tasks)
         object.string("timezone", timezone)
@@ -508,7 +528,7 @@ extension TaskJSON.Detail: SortedJSONWritable {
     func write(to object: inout SortedJSONEncoder.ObjectWriter) throws {
         try main.write(to: &object, counts: counts)
         try object.encoded("settings", settings)
-        try object.objects("subtasks", subtasks)
+        try object.objects("subtasks", subTasks) { TaskJSON.SubTaskBody($0, timestamps) }
     }
 }
 

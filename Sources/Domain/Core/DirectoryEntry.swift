@@ -14,13 +14,14 @@ public struct DirectoryEntry: Sendable {
     /// One per attribute as given, in that order; two spellings of one name are two slots.
     private var slots: [Slot] = []
     /// Where each value ends in `bytes`; value `i` starts where value `i - 1` ends (or at 0).
-    private var ends: [Int] = []
+    /// 32 bits: an entry is far below 4 GiB (slapd's own limit on a message is 2 GiB).
+    private var ends: [UInt32] = []
     private var bytes: [UInt8] = []
 
     private struct Slot: Sendable {
         let name: String
-        let firstValue: Int
-        var valueCount: Int
+        let firstValue: UInt32
+        var valueCount: UInt32
     }
 
     private init(dn: String) {
@@ -69,7 +70,7 @@ public struct DirectoryEntry: Sendable {
 
         /// Starts the next attribute; the values appended after belong to it.
         public mutating func beginAttribute(_ name: String) {
-            entry.slots.append(Slot(name: name, firstValue: entry.ends.count, valueCount: 0))
+            entry.slots.append(Slot(name: name, firstValue: UInt32(entry.ends.count), valueCount: 0))
         }
 
         public mutating func appendValue(_ value: UnsafeRawBufferPointer) {
@@ -84,7 +85,7 @@ public struct DirectoryEntry: Sendable {
 
         private mutating func closeValue() {
             precondition(!entry.slots.isEmpty, "a value before any attribute")
-            entry.ends.append(entry.bytes.count)
+            entry.ends.append(UInt32(entry.bytes.count))
             entry.slots[entry.slots.count - 1].valueCount += 1
         }
 
@@ -144,9 +145,9 @@ public struct DirectoryEntry: Sendable {
     private func forEachValue(of attribute: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         bytes.withUnsafeBufferPointer { buffer in
             for slot in slots where slot.valueCount > 0 && Self.sameName(slot.name, attribute) {
-                for index in slot.firstValue..<(slot.firstValue + slot.valueCount) {
-                    let start = index == 0 ? 0 : ends[index - 1]
-                    body(UnsafeBufferPointer(rebasing: buffer[start..<ends[index]]))
+                for index in Int(slot.firstValue)..<Int(slot.firstValue + slot.valueCount) {
+                    let start = index == 0 ? 0 : Int(ends[index - 1])
+                    body(UnsafeBufferPointer(rebasing: buffer[start..<Int(ends[index])]))
                 }
             }
         }
