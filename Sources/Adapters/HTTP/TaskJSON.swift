@@ -12,8 +12,27 @@ enum TaskJSON {
     /// Listings hold thousands of sub-tasks: `SortedJSONEncoder` writes them, with the bytes
     /// `JSONBody.response` would write.
     static func response<T: Encodable>(_ value: T, reserving capacity: Int = 64 * 1024) throws -> Response {
-        JSONBody.response(data: try SortedJSONEncoder(reservedCapacity: capacity).encode(value), status: .ok)
+        let data = try SortedJSONEncoder(reservedCapacity: capacity).encode(value)
+        guard data.count > chunkSize else { return JSONBody.response(data: data, status: .ok) }
+        // A page of thousands of sub-tasks is megabytes: sent in chunks, so it is not copied
+        // whole into a second buffer. The bytes and the Content-Length are JSONBody's.
+        let body = Hummingbird.ResponseBody(contentLength: data.count + 1) { writer in
+            var start = 0
+            while start < data.count {
+                let end = min(start + chunkSize, data.count)
+                var chunk = ByteBuffer()
+                chunk.reserveCapacity(end - start + 1)
+                chunk.writeBytes(data[start..<end])
+                if end == data.count { chunk.writeString("\n") }
+                try await writer.write(chunk)
+                start = end
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: body)
     }
+
+    private static let chunkSize = 256 * 1024
 
     /// `GET /api/tasks/{kind}`.
     struct Listing: Encodable {

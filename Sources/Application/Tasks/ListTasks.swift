@@ -94,7 +94,7 @@ public struct ListTasks: Sendable {
         let snapshot = try await counts.current()
         let now = clock.now()
         let instants = InstantCache(zone: snapshot.zone)
-        let (tasks, records) = try await read { () async throws -> ([MainTask], [SubTaskRecord]) in
+        var (tasks, records) = try await read { () async throws -> ([MainTask], [SubTaskRecord]) in
             async let tasks = directory.mainTasks(kind: kind)
             async let records = directory.subTaskRecords(kind: kind, status: query.status)
             return try await (tasks, records)
@@ -114,7 +114,7 @@ public struct ListTasks: Sendable {
         let after = query.after.map(Self.pageKey)
         selected.sort { $0.key.lexicographicallyPrecedes($1.key) }
         let remaining = selected.drop { element in after.map { !$0.lexicographicallyPrecedes(element.key) } ?? false }
-        let page = remaining.prefix(query.limit).map { records[$0.index].subTask }
+        let page = remaining.prefix(query.limit).map { records[$0.index].parse() }
         let next = remaining.count > query.limit ? page.last?.dn : nil
         let pageMasters = page.map { masterKeys.key($0.master) }
         let pageByMaster = Dictionary(grouping: page.indices) { pageMasters[$0] }

@@ -175,7 +175,7 @@ public struct SubTaskRecord: Sendable {
         case parsed(SubTask)
     }
 
-    private let source: Source
+    private var source: Source
 
     public init(entry: DirectoryEntry) {
         source = .entry(entry)
@@ -207,5 +207,13 @@ public struct SubTaskRecord: Sendable {
         case .entry(let entry): SubTask(entry: entry)
         case .parsed(let subTask): subTask
         }
+    }
+
+    /// The whole sub-task; the record keeps it (its text shared with the result) instead of the
+    /// entry, so a page of 10,000 does not hold every entry and every sub-task at once.
+    public mutating func parse() -> SubTask {
+        let parsed = subTask
+        source = .parsed(parsed)
+        return parsed
     }
 }
