@@ -33,6 +33,7 @@ let package = Package(
         // C libraries from Debian's -dev packages; the shims wrap what Swift cannot call (variadics, pointer macros).
         .systemLibrary(name: "CLDAP", pkgConfig: "ldap", providers: [.apt(["libldap2-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CMalloc"),
 
         // Pure model: no I/O library, no C.
         .target(name: "Domain", swiftSettings: strict),
@@ -132,7 +133,7 @@ let package = Package(
         .executableTarget(
             name: "Bootstrap",
             dependencies: [
-                "Domain", "Application", "AdapterSupport", "LDAPAdapter", "SMTPAdapter", "StateStoreAdapter", "InMemoryAdapter", "AuthCryptoAdapter", "LoggingAdapter", "HTTPAdapter",
+                "CMalloc", "Domain", "Application", "AdapterSupport", "LDAPAdapter", "SMTPAdapter", "StateStoreAdapter", "InMemoryAdapter", "AuthCryptoAdapter", "LoggingAdapter", "HTTPAdapter",
                 "FusionDirectoryRESTAdapter", "ArchiveAdapter", "MetricsAdapter", "DotEnvFile",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

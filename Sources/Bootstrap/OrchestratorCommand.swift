@@ -40,6 +40,8 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() async throws {
+        // Before the server's threads start allocating.
+        MemoryTuning.limitMallocArenas()
         let settings = options.settings()
         let logger = LogSetup.makeLogger(settings: settings)
         for warning in settings.startupWarnings() { logger.warning("\(warning)") }

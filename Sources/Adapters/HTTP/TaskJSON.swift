@@ -11,14 +11,35 @@ import Hummingbird
 enum TaskJSON {
     /// Listings hold thousands of sub-tasks: `SortedJSONEncoder` writes them, with the bytes
     /// `JSONBody.response` would write.
-    static func response<T: Encodable>(_ value: T) throws -> Response {
-        JSONBody.response(data: try SortedJSONEncoder().encode(value), status: .ok)
+    static func response<T: Encodable>(_ value: T, reserving capacity: Int = 64 * 1024) throws -> Response {
+        let data = try SortedJSONEncoder(reservedCapacity: capacity).encode(value)
+        guard data.count > chunkSize else { return JSONBody.response(data: data, status: .ok) }
+        // A page of thousands of sub-tasks is megabytes: sent in chunks, so it is not copied
+        // whole into a second buffer. The bytes and the Content-Length are JSONBody's.
+        let body = Hummingbird.ResponseBody(contentLength: data.count + 1) { writer in
+            var start = 0
+            while start < data.count {
+                let end = min(start + chunkSize, data.count)
+                var chunk = ByteBuffer()
+                chunk.reserveCapacity(end - start + 1)
+                chunk.writeBytes(data[start..<end])
+                if end == data.count { chunk.writeString("\n") }
+                try await writer.write(chunk)
+                start = end
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: body)
     }
+
+    private static let chunkSize = 256 * 1024
 
     /// `GET /api/tasks/{kind}`.
     struct Listing: Encodable {
         let kind: String
-        let orphanSubtasks: [SubTaskBody]
+        /// Written as `SubTaskBody`s one at a time, so a page of 10,000 is not held twice.
+        let orphans: [SubTask]
+        let timestamps: Timestamps
         let page: Page
         let tasks: [Detail]
         let timezone: String
@@ -28,12 +49,27 @@ enum TaskJSON {
             kind = listing.kind.rawValue
             timezone = listing.zone.identifier
             tasks = listing.tasks.map { Detail($0, timestamps) }
-            orphanSubtasks = listing.orphans.map { SubTaskBody($0, timestamps) }
+            orphans = listing.orphans
+            self.timestamps = timestamps
             page = Page(
                 limit: limit, returned: listing.tasks.reduce(0) { $0 + $1.subTasks.count } + listing.orphans.count,
                 next: listing.next.map(Cursor.encode)
             )
         }
+
+        /// About the size of its JSON (a mail sub-task is about 500 bytes), to reserve at once.
+        var estimatedSize: Int { 4_096 + tasks.count * 2_048 + page.returned * 640 }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(kind, forKey: .kind)
+            try container.encode(orphans.map { SubTaskBody($0, timestamps) }, forKey: .orphanSubtasks)
+            try container.encode(page, forKey: .page)
+            try container.encode(tasks, forKey: .tasks)
+            try container.encode(timezone, forKey: .timezone)
+        }
+
+        enum CodingKeys: String, CodingKey { case kind, orphanSubtasks, page, tasks, timezone }
     }
 
     struct Page: Encodable {
@@ -115,20 +151,23 @@ enum TaskJSON {
         let main: Main
         let settings: Settings?
         let counts: Counts
-        let subtasks: [SubTaskBody]
+        /// Written as `SubTaskBody`s one at a time, so a page of 10,000 is not held twice.
+        let subTasks: [SubTask]
+        let timestamps: Timestamps
 
         init(_ detail: TaskDetail, _ timestamps: Timestamps) {
             main = Main(detail.task, timestamps)
             settings = detail.task.settings.map(Settings.init)
             counts = Counts(detail.counts)
-            subtasks = detail.subTasks.map { SubTaskBody($0, timestamps) }
+            subTasks = detail.subTasks
+            self.timestamps = timestamps
         }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: MainKey.self)
             try main.encode(into: &container, counts: counts)
             if let settings { try container.encode(settings, forKey: .settings) } else { try container.encodeNil(forKey: .settings) }
-            try container.encode(subtasks, forKey: .subtasks)
+            try container.encode(subTasks.map { SubTaskBody($0, timestamps) }, forKey: .subtasks)
         }
     }
 
@@ -458,5 +497,87 @@ extension KeyedEncodingContainer {
 
     mutating func encode(nullable value: Bool?, forKey key: Key) throws {
         if let value { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
+    }
+}
+
+// MARK: - the same members, written straight into SortedJSONEncoder's buffer (keys in order)
+
+extension TaskJSON.Listing: SortedJSONWritable {
+    func write(to object: inout SortedJSONEncoder.ObjectWriter) throws {
+        object.string("kind", kind)
+        try object.objects("orphanSubtasks", orphans) { TaskJSON.SubTaskBody($0, timestamps) }
+        try object.object("page", page)
+        try object.objects("tasks", tasks)
+        object.string("timezone", timezone)
+    }
+}
+
+extension TaskJSON.Page: SortedJSONWritable {
+    func write(to object: inout SortedJSONEncoder.ObjectWriter) {
+        object.integer("limit", limit)
+        object.string("next", next)
+        object.integer("returned", returned)
+    }
+}
+
+extension TaskJSON.Main {
+    /// The keys up to `schedule`, as `encode(into:counts:)` writes them.
+    func write(to object: inout SortedJSONEncoder.ObjectWriter, counts: TaskJSON.Counts? = nil) throws {
+        object.strings("cn", cn.map { [$0] } ?? [])
+        if let counts { try object.object("counts", counts) }
+        object.string("dn", dn)
+        object.string("kind", kind)
+        object.string("lastExec", lastExec)
+        object.string("name", cn)
+        object.strings("problems", problems)
+        object.string("repeatSchedule", repeatSchedule)
+        object.bool("repeatable", repeatable)
+        object.string("schedule", schedule)
+    }
+}
+
+extension TaskJSON.Summary: SortedJSONWritable {
+    func write(to object: inout SortedJSONEncoder.ObjectWriter) throws {
+        try main.write(to: &object)
+        try object.object("subtasks", subtasks)
+    }
+}
+
+extension TaskJSON.Detail: SortedJSONWritable {
+    func write(to object: inout SortedJSONEncoder.ObjectWriter) throws {
+        try main.write(to: &object, counts: counts)
+        try object.encoded("settings", settings)
+        try object.objects("subtasks", subTasks) { TaskJSON.SubTaskBody($0, timestamps) }
+    }
+}
+
+extension TaskJSON.Counts: SortedJSONWritable {
+    func write(to object: inout SortedJSONEncoder.ObjectWriter) {
+        object.integer("completed", completed)
+        object.integer("due", due)
+        object.integer("failed", failed)
+        object.integer("scheduled", scheduled)
+    }
+}
+
+extension TaskJSON.SubTaskBody: SortedJSONWritable {
+    func write(to object: inout SortedJSONEncoder.ObjectWriter) {
+        if case .notifications(let auditEvents) = kindFields { object.strings("auditEvents", auditEvents) }
+        if case .mail(let mail) = kindFields { object.strings("bcc", mail.bcc) }
+        object.string("cn", cn)
+        if case .reminder(let days) = kindFields { object.integer("days", days) }
+        object.string("dn", dn)
+        object.bool("due", due)
+        object.string("error", error)
+        if case .mail(let mail) = kindFields { object.string("from", mail.from) }
+        object.string("kind", kind)
+        object.string("master", master)
+        object.strings("problems", problems)
+        if case .mail(let mail) = kindFields { object.strings("recipients", mail.recipients) }
+        object.string("schedule", schedule)
+        object.string("status", status)
+        object.string("target", target)
+        if case .mail(let mail) = kindFields { object.string("template", mail.template) }
+        object.string("type", type)
     }
 }

@@ -52,7 +52,8 @@ public struct TaskRoutes: Sendable {
         let (tasks, clock) = (self.tasks, self.clock)
         return try await gate.run {
             let listing = try await tasks.ofKind(kind, query: query)
-            return Self.aged(try TaskJSON.response(TaskJSON.Listing(listing, limit: query.limit, now: clock.now())), listing.countsAge)
+            let body = TaskJSON.Listing(listing, limit: query.limit, now: clock.now())
+            return Self.aged(try TaskJSON.response(body, reserving: body.estimatedSize), listing.countsAge)
         }
     }
 

@@ -83,16 +83,25 @@ public struct LDAPClient: Sendable {
         let pageSize = scope == .base ? 0 : configuration.pageSize
         let rendered = filter.rendered
         try await retryingOnStaleConnection { connection, deliveredAny in
-            var cursor = PageCursor()
-            repeat {
-                let page = try await connection.searchPage(
-                    base: base, scope: scope, filter: rendered, attributes: attributes,
-                    pageSize: pageSize, cursor: cursor
-                )
-                cursor = page.cursor
-                await deliveredAny.mark()
-                try await body(page.entries)
-            } while pageSize > 0 && !cursor.isFinished
+            // The next page is requested as soon as a page arrives, so `body` runs while the
+            // server prepares the next one (LDAPConnection.receivePage).
+            var pending: Int32? = try await connection.requestPage(
+                base: base, scope: scope, filter: rendered, attributes: attributes, pageSize: pageSize, cookie: []
+            )
+            do {
+                while let request = pending {
+                    pending = nil  // answered or failed: nothing to abandon
+                    let page = try await connection.receivePage(
+                        request, base: base, scope: scope, filter: rendered, attributes: attributes, pageSize: pageSize
+                    )
+                    pending = page.next
+                    await deliveredAny.mark()
+                    try await body(page.entries)
+                }
+            } catch {
+                if let request = pending { await connection.abandon(request) }
+                throw error
+            }
         }
     }
 

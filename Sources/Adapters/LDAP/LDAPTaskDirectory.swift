@@ -62,6 +62,16 @@ public struct LDAPTaskDirectory: TaskDirectory {
     }
 
     public func subTasks(kind: TaskKind, status: SubTaskQuery.Status) async throws -> [SubTask] {
+        try await client.search(base: base, filter: Self.subTaskFilter(kind: kind, status: status), attributes: Self.subTaskAttributes, map: SubTask.init(entry:))
+    }
+
+    public func subTaskRecords(kind: TaskKind, status: SubTaskQuery.Status?) async throws -> [SubTaskRecord] {
+        let filter: LDAPFilter = status.map { Self.subTaskFilter(kind: kind, status: $0) }
+            ?? .and([.objectClass("fdTasksGranular"), .equal("fdTasksGranularType", kind.granularType)])
+        return try await client.search(base: base, filter: filter, attributes: Self.subTaskAttributes, map: SubTaskRecord.init(entry:))
+    }
+
+    private static func subTaskFilter(kind: TaskKind, status: SubTaskQuery.Status) -> LDAPFilter {
         let scheduled = LDAPFilter.equal("fdTasksGranularStatus", SubTaskStatus.scheduled.ldapValue)
         let completed = LDAPFilter.equal("fdTasksGranularStatus", SubTaskStatus.completed.ldapValue)
         let selected: LDAPFilter = switch status {
@@ -70,8 +80,7 @@ public struct LDAPTaskDirectory: TaskDirectory {
         // Every other value is a failure text, and so is a missing status.
         case .failed: .not(.or([scheduled, completed]))
         }
-        let filter = LDAPFilter.and([.objectClass("fdTasksGranular"), .equal("fdTasksGranularType", kind.granularType), selected])
-        return try await client.search(base: base, filter: filter, attributes: Self.subTaskAttributes, map: SubTask.init(entry:))
+        return .and([.objectClass("fdTasksGranular"), .equal("fdTasksGranularType", kind.granularType), selected])
     }
 
     public func subTaskStates() async throws -> [SubTaskState] {

@@ -13,6 +13,9 @@ public protocol TaskDirectory: Sendable {
     /// Sub-tasks of one kind whose status is `status` as the directory compares it: a superset
     /// of those `SubTaskQuery.Status` keeps (the caller filters again).
     func subTasks(kind: TaskKind, status: SubTaskQuery.Status) async throws -> [SubTask]
+    /// Sub-tasks of one kind (of `status` as `subTasks(kind:status:)` selects, when given), each
+    /// parsed only when asked: a listing reads them all to find its page and parses the page's.
+    func subTaskRecords(kind: TaskKind, status: SubTaskQuery.Status?) async throws -> [SubTaskRecord]
     /// What counting needs of every sub-task (master, kind, status, schedule), nothing more.
     func subTaskStates() async throws -> [SubTaskState]
     /// The main task of that kind whose cn is `name`, if any.
@@ -27,6 +30,12 @@ extension TaskDirectory {
     /// For directories that cannot select: every sub-task of the kind, filtered here.
     public func subTasks(kind: TaskKind, status: SubTaskQuery.Status) async throws -> [SubTask] {
         try await subTasks(kind: kind).filter { SubTaskQuery(status: status).matches(status: $0.status) }
+    }
+
+    /// For directories that hold parsed sub-tasks.
+    public func subTaskRecords(kind: TaskKind, status: SubTaskQuery.Status?) async throws -> [SubTaskRecord] {
+        let subTasks = if let status { try await subTasks(kind: kind, status: status) } else { try await subTasks(kind: kind) }
+        return subTasks.map(SubTaskRecord.init)
     }
 
     /// For directories that cannot select attributes: every sub-task, reduced here.

@@ -34,9 +34,9 @@ public struct SubTaskQuery: Sendable, Equatable {
         self.after = after
     }
 
-    func matches(_ subTask: SubTask, now: Date, instants: InstantCache) -> Bool {
-        guard matches(status: subTask.status) else { return false }
-        if let due, subTask.isDue(at: now, instants: instants) != due { return false }
+    func matches(_ state: SubTaskState, now: Date, instants: InstantCache) -> Bool {
+        guard matches(status: state.status) else { return false }
+        if let due, state.isDue(at: now, instants: instants) != due { return false }
         return true
     }
 
@@ -94,42 +94,40 @@ public struct ListTasks: Sendable {
         let snapshot = try await counts.current()
         let now = clock.now()
         let instants = InstantCache(zone: snapshot.zone)
-        let (tasks, subTasks) = try await read { () async throws -> ([MainTask], [SubTask]) in
+        var (tasks, records) = try await read { () async throws -> ([MainTask], [SubTaskRecord]) in
             async let tasks = directory.mainTasks(kind: kind)
-            async let subTasks = Self.subTasks(of: kind, status: query.status, in: directory)
-            return try await (tasks, subTasks)
+            async let records = directory.subTaskRecords(kind: kind, status: query.status)
+            return try await (tasks, records)
         }
-        // Page keys are computed once per selected sub-task, master keys once per distinct master
-        // (a few for thousands of sub-tasks). The page is joined on indices, so only its
-        // sub-tasks are copied.
+        // Every sub-task of the kind is read to find the page, but only the page's are parsed
+        // (and only their states when the query filters). Page keys are computed once per
+        // selected sub-task, master keys once per distinct master (a few for thousands of
+        // sub-tasks).
         var masterKeys = MasterKeys()
+        let filters = query.status != nil || query.due != nil
         var selected: [(key: [UInt8], index: Int)] = []
-        selected.reserveCapacity(subTasks.count)
-        for (index, subTask) in subTasks.enumerated() where query.matches(subTask, now: now, instants: instants) {
-            selected.append((Self.pageKey(subTask.dn), index))
+        selected.reserveCapacity(records.count)
+        for (index, record) in records.enumerated() where !filters || query.matches(record.state, now: now, instants: instants) {
+            selected.append((Self.pageKey(record.dn), index))
         }
         let masters = Set(tasks.map { Self.key($0.dn) })
         let after = query.after.map(Self.pageKey)
         selected.sort { $0.key.lexicographicallyPrecedes($1.key) }
         let remaining = selected.drop { element in after.map { !$0.lexicographicallyPrecedes(element.key) } ?? false }
-        let page = remaining.prefix(query.limit).map(\.index)
-        let next = remaining.count > query.limit ? page.last.map { subTasks[$0].dn } : nil
-        let pageByMaster = Dictionary(grouping: page) { masterKeys.key(subTasks[$0].master) }
+        let page = remaining.prefix(query.limit).map { records[$0.index].parse() }
+        let next = remaining.count > query.limit ? page.last?.dn : nil
+        let pageMasters = page.map { masterKeys.key($0.master) }
+        let pageByMaster = Dictionary(grouping: page.indices) { pageMasters[$0] }
         let details = tasks.sorted(by: Self.order).map { task in
             let key = Self.key(task.dn)
             return TaskDetail(
                 task: task,
                 counts: snapshot.counts(ofMaster: key, kind: kind, now: now),
-                subTasks: (pageByMaster[key] ?? []).map { subTasks[$0] }
+                subTasks: (pageByMaster[key] ?? []).map { page[$0] }
             )
         }
-        let orphans = page.filter { !masters.contains(masterKeys.key(subTasks[$0].master)) }.map { subTasks[$0] }
+        let orphans = page.indices.filter { !masters.contains(pageMasters[$0]) }.map { page[$0] }
         return KindListing(kind: kind, zone: snapshot.zone, tasks: details, orphans: orphans, next: next, countsAge: snapshot.age(now: now))
-    }
-
-    private static func subTasks(of kind: TaskKind, status: SubTaskQuery.Status?, in directory: any TaskDirectory) async throws -> [SubTask] {
-        guard let status else { return try await directory.subTasks(kind: kind) }
-        return try await directory.subTasks(kind: kind, status: status)
     }
 
     /// One main task and all its sub-tasks; nil when there is no such task of that kind.

@@ -31,11 +31,12 @@ struct EntryReader {
     /// the schema (spec §1) although FD writes one value; extra values are reported and the
     /// first is used, which is also what PHP did with `[0]`.
     mutating func single(_ attribute: String, required: Bool = false) -> String? {
-        let values = list(attribute, required: required)
-        if values.count > 1 {
-            report("\(attribute) has \(values.count) values; the first one is used")
+        let (first, count) = entry.firstString(attribute)
+        if count == 0, required { report(.missingAttribute(attribute: attribute), attribute: attribute) }
+        if count > 1 {
+            report("\(attribute) has \(count) values; the first one is used")
         }
-        return values.first
+        return first
     }
 
     /// Like `single`, but an empty string counts as absent (optional free-text settings).

@@ -101,10 +101,10 @@ public struct SubTaskState: Sendable, Equatable {
 
     /// The same reading as `SubTask.init(entry:)` for these attributes, without collecting problems.
     public init(entry: DirectoryEntry) {
-        master = entry.strings("fdTasksGranularMaster").first
-        kind = entry.strings("fdTasksGranularType").first.flatMap(TaskKind.init(granularType:))
-        status = SubTaskStatus(ldapValue: entry.strings("fdTasksGranularStatus").first ?? "")
-        schedule = entry.strings("fdTasksGranularSchedule").first.flatMap { try? LocalDateTime(fdSchedule: $0, attribute: "fdTasksGranularSchedule") }
+        master = entry.string("fdTasksGranularMaster")
+        kind = entry.string("fdTasksGranularType").flatMap(TaskKind.init(granularType:))
+        status = SubTaskStatus(ldapValue: entry.string("fdTasksGranularStatus") ?? "")
+        schedule = entry.string("fdTasksGranularSchedule").flatMap { try? LocalDateTime(fdSchedule: $0, attribute: "fdTasksGranularSchedule") }
     }
 
     /// Due when scheduled, the schedule is readable, and it is strictly before `now` in the
@@ -163,5 +163,57 @@ public struct SubTaskCounts: Sendable, Equatable {
             scheduled: lhs.scheduled + rhs.scheduled, completed: lhs.completed + rhs.completed,
             failed: lhs.failed + rhs.failed, due: lhs.due + rhs.due
         )
+    }
+}
+
+/// A sub-task as the directory returned it, parsed only when asked. A kind listing reads every
+/// sub-task of the kind to find its page (sorted by DN) but shows only the page's: the others
+/// need their DN, and their state when the listing filters, never the whole `SubTask`.
+public struct SubTaskRecord: Sendable {
+    private enum Source: Sendable {
+        case entry(DirectoryEntry)
+        case parsed(SubTask)
+    }
+
+    private var source: Source
+
+    public init(entry: DirectoryEntry) {
+        source = .entry(entry)
+    }
+
+    /// For directories that hold sub-tasks already parsed.
+    public init(_ subTask: SubTask) {
+        source = .parsed(subTask)
+    }
+
+    public var dn: String {
+        switch source {
+        case .entry(let entry): entry.dn
+        case .parsed(let subTask): subTask.dn
+        }
+    }
+
+    /// Master, kind, status and schedule, read as `SubTask(entry:)` reads them.
+    public var state: SubTaskState {
+        switch source {
+        case .entry(let entry): SubTaskState(entry: entry)
+        case .parsed(let subTask): subTask.state
+        }
+    }
+
+    /// The whole sub-task, parsed now (each call parses again).
+    public var subTask: SubTask {
+        switch source {
+        case .entry(let entry): SubTask(entry: entry)
+        case .parsed(let subTask): subTask
+        }
+    }
+
+    /// The whole sub-task; the record keeps it (its text shared with the result) instead of the
+    /// entry, so a page of 10,000 does not hold every entry and every sub-task at once.
+    public mutating func parse() -> SubTask {
+        let parsed = subTask
+        source = .parsed(parsed)
+        return parsed
     }
 }

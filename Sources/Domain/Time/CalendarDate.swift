@@ -9,7 +9,8 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// Validates the date (years 1–9999, real month length, leap years).
     public init(year: Int, month: Int, day: Int, attribute: String = "date") throws(DomainError) {
-        let shown = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+        // Only an error shows the value: thousands of valid dates are read per listing.
+        var shown: String { "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))" }
         guard CivilCalendar.supportedYears.contains(year) else {
             throw .invalidValue(attribute: attribute, value: shown, reason: "year \(year) is outside 0001–9999")
         }

@@ -17,7 +17,8 @@ public struct LocalDateTime: Sendable, Hashable, Comparable, CustomStringConvert
         attribute: String = "date"
     ) throws(DomainError) {
         let date = try CalendarDate(year: year, month: month, day: day, attribute: attribute)
-        let shown = "\(date.fdDate) \(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))"
+        // Only an error shows the value: thousands of valid schedules are read per listing.
+        var shown: String { "\(date.fdDate) \(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))" }
         guard (0...23).contains(hour) else {
             throw .invalidValue(attribute: attribute, value: shown, reason: "hour \(hour) is outside 00–23")
         }
