@@ -21,7 +21,7 @@ public struct ProlongationRoutes: Sendable {
             }
             router.router.post(RouterPath(prefix + "/prolongation")) { request, _ in
                 let body = try await request.body.collect(upTo: 4_096)
-                let token = Self.formField("token", in: String(buffer: body)) ?? ""
+                let token = URLEncodedForm.fields(String(buffer: body))?["token"] ?? ""
                 return Self.page(Self.isWellFormed(token) ? await prolongation.confirm(token: token) : Self.malformed, token: token)
             }
         }
@@ -36,16 +36,6 @@ public struct ProlongationRoutes: Sendable {
             (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
                 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
         }
-    }
-
-    static func formField(_ name: String, in body: String) -> String? {
-        for pair in body.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            if parts.count == 2, parts[0] == name {
-                return String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
-            }
-        }
-        return nil
     }
 
     static func page(_ page: ProlongAccount.Page, token: String) -> Response {

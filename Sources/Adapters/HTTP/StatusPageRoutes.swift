@@ -193,15 +193,8 @@ public struct StatusPageRoutes: Sendable {
             throw ServiceError(.invalidInput, code: "ui.invalid_form", message: "expected a form (application/x-www-form-urlencoded)")
         }
         let body = try await request.body.collect(upTo: context.maxUploadSize)
-        var fields: [String: String] = [:]
-        for pair in String(buffer: body).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ text: Substring) -> String? { String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
-            guard let name = decode(parts[0]), let value = decode(parts.count > 1 ? parts[1] : "") else {
-                throw ServiceError(.invalidInput, code: "ui.invalid_form", message: "the form is not valid URL encoding")
-            }
-            // The first value of a repeated field counts, as in the browser's own forms.
-            if fields[name] == nil { fields[name] = value }
+        guard let fields = URLEncodedForm.fields(String(buffer: body)) else {
+            throw ServiceError(.invalidInput, code: "ui.invalid_form", message: "the form is not valid URL encoding")
         }
         return fields
     }
