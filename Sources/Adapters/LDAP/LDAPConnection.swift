@@ -93,14 +93,26 @@ actor LDAPConnection {
         pageSize: Int, cursor previous: PageCursor
     ) throws(LDAPResultError) -> (entries: [DirectoryEntry], cursor: PageCursor) {
         var cursor = previous
+        var control: UnsafeMutablePointer<LDAPControl>?
+        if pageSize > 0 {
+            // libldap copies the cookie into the control, so a temporary buffer is enough.
+            let cookie = UnsafeMutablePointer<CChar>.allocate(capacity: max(cursor.cookie.count, 1))
+            defer { cookie.deallocate() }
+            for (index, byte) in cursor.cookie.enumerated() { cookie[index] = CChar(bitPattern: byte) }
+            var value = berval(bv_len: ber_len_t(cursor.cookie.count), bv_val: cursor.cookie.isEmpty ? nil : cookie)
+            try check(ldap_create_page_control(ld, ber_int_t(pageSize), &value, 1, &control), "search")
+        }
+        defer { if let control { ldap_control_free(control) } }
         cursor.started = true
+
         var timeout = timeval(tv_sec: Int(operationTimeout.milliseconds / 1000), tv_usec: Int(operationTimeout.milliseconds % 1000) * 1000)
         let attributeList = CStringArray(attributes)
-        let (rc, result) = try withPageControls(pageSize: pageSize, cookie: cursor.cookie) { controls -> (Int32, OpaquePointer?) in
-            var result: OpaquePointer?
-            let rc = ldap_search_ext_s(ld, base, scope.raw, filter, attributeList.pointer, 0, controls, nil, &timeout, 0, &result)
-            return (rc, result)
-        }
+        let controls = UnsafeMutablePointer<UnsafeMutablePointer<LDAPControl>?>.allocate(capacity: 2)
+        controls[0] = control
+        controls[1] = nil
+        defer { controls.deallocate() }
+        var result: OpaquePointer?
+        let rc = ldap_search_ext_s(ld, base, scope.raw, filter, attributeList.pointer, 0, control == nil ? nil : controls, nil, &timeout, 0, &result)
         defer { if let result { ldap_msgfree(result) } }
         if rc != LDAP_SUCCESS {
             throw failure(rc, "search", detail: rc == LDAP_NO_SUCH_OBJECT ? base : nil)
@@ -111,39 +123,29 @@ actor LDAPConnection {
         return (entries, cursor)
     }
 
-    /// Runs `body` with the server controls of a search: the RFC 2696 page control carrying
-    /// `cookie` when `pageSize` > 0, else none (nil).
-    private func withPageControls<Answer>(
-        pageSize: Int, cookie: [UInt8], _ body: (UnsafeMutablePointer<UnsafeMutablePointer<LDAPControl>?>?) -> Answer
-    ) throws(LDAPResultError) -> Answer {
-        guard pageSize > 0 else { return body(nil) }
-        var control: UnsafeMutablePointer<LDAPControl>?
-        // libldap copies the cookie into the control, so a temporary buffer is enough.
-        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: max(cookie.count, 1))
-        defer { buffer.deallocate() }
-        for (index, byte) in cookie.enumerated() { buffer[index] = CChar(bitPattern: byte) }
-        var value = berval(bv_len: ber_len_t(cookie.count), bv_val: cookie.isEmpty ? nil : buffer)
-        try check(ldap_create_page_control(ld, ber_int_t(pageSize), &value, 1, &control), "search")
-        defer { if let control { ldap_control_free(control) } }
-        let controls = UnsafeMutablePointer<UnsafeMutablePointer<LDAPControl>?>.allocate(capacity: 2)
-        controls[0] = control
-        controls[1] = nil
-        defer { controls.deallocate() }
-        return body(controls)
-    }
-
     /// Sends the request for one page of a search (RFC 2696 control with `cookie` when
     /// `pageSize` > 0) and returns its message id at once; `receivePage` waits for the answer.
     func requestPage(
         base: String, scope: LDAPScope, filter: String, attributes: [String], pageSize: Int, cookie: [UInt8]
     ) throws(LDAPResultError) -> Int32 {
+        var control: UnsafeMutablePointer<LDAPControl>?
+        if pageSize > 0 {
+            // libldap copies the cookie into the control, so a temporary buffer is enough.
+            let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: max(cookie.count, 1))
+            defer { buffer.deallocate() }
+            for (index, byte) in cookie.enumerated() { buffer[index] = CChar(bitPattern: byte) }
+            var value = berval(bv_len: ber_len_t(cookie.count), bv_val: cookie.isEmpty ? nil : buffer)
+            try check(ldap_create_page_control(ld, ber_int_t(pageSize), &value, 1, &control), "search")
+        }
+        defer { if let control { ldap_control_free(control) } }
         var timeout = timeval(tv_sec: Int(operationTimeout.milliseconds / 1000), tv_usec: Int(operationTimeout.milliseconds % 1000) * 1000)
         let attributeList = CStringArray(attributes)
-        let (rc, messageID) = try withPageControls(pageSize: pageSize, cookie: cookie) { controls -> (Int32, Int32) in
-            var messageID: Int32 = 0
-            let rc = ldap_search_ext(ld, base, scope.raw, filter, attributeList.pointer, 0, controls, nil, &timeout, 0, &messageID)
-            return (rc, messageID)
-        }
+        let controls = UnsafeMutablePointer<UnsafeMutablePointer<LDAPControl>?>.allocate(capacity: 2)
+        controls[0] = control
+        controls[1] = nil
+        defer { controls.deallocate() }
+        var messageID: Int32 = 0
+        let rc = ldap_search_ext(ld, base, scope.raw, filter, attributeList.pointer, 0, control == nil ? nil : controls, nil, &timeout, 0, &messageID)
         if rc != LDAP_SUCCESS { throw failure(rc, "search", detail: nil) }
         return messageID
     }
